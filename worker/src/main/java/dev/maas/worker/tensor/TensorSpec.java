@@ -3,8 +3,8 @@ package dev.maas.worker.tensor;
 import java.util.Arrays;
 
 /**
- * Name, element type and shape of a model input or output; {@code -1} marks a dimension of
- * variable size.
+ * Name, element type and shape of a model input or output; {@code -1} marks a dimension of variable
+ * size.
  */
 public record TensorSpec(String name, DataType dataType, long[] shape) {
 

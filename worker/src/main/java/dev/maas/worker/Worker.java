@@ -1,0 +1,131 @@
+package dev.maas.worker;
+
+import dev.maas.worker.grpc.HealthReporter;
+import dev.maas.worker.grpc.InferenceService;
+import dev.maas.worker.lifecycle.LoadedModel;
+import dev.maas.worker.lifecycle.ModelLifecycle;
+import dev.maas.worker.lifecycle.ModelLoader;
+import dev.maas.worker.lifecycle.ModelRegistry;
+import dev.maas.worker.metrics.MetricsHttpServer;
+import dev.maas.worker.metrics.WorkerMetrics;
+import dev.maas.worker.repository.ModelRepository;
+import dev.maas.worker.runtime.SavedModelRuntime;
+import dev.maas.worker.runtime.SessionSettings;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker: the model repository, the loaded models, the gRPC server and the metrics
+ * endpoint, wired by hand. {@link #close()} shuts it down gracefully.
+ */
+public final class Worker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerOptions options;
+  private final WorkerMetrics metrics = new WorkerMetrics();
+  private final ModelRegistry registry = new ModelRegistry();
+  private final HealthReporter health = new HealthReporter(registry);
+  private final ModelLifecycle lifecycle;
+  private final Server server;
+  private final MetricsHttpServer metricsServer;
+  private volatile boolean stopping;
+
+  private Worker(WorkerOptions options) throws IOException {
+    this.options = options;
+    this.lifecycle =
+        new ModelLifecycle(
+            new ModelRepository(options.modelRepository()),
+            registry,
+            tensorflowLoader(options.session()),
+            metrics,
+            () -> health.update(isReady()));
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(options.port()))
+            .maxInboundMessageSize(options.maxMessageBytes())
+            .addService(new InferenceService(registry, this::isReady, metrics))
+            .addService(health.service())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
+    this.metricsServer =
+        options.metricsPort() < 0
+            ? null
+            : MetricsHttpServer.start(options.metricsPort(), metrics::scrape);
+  }
+
+  /**
+   * Starts serving; the repository's models load in the background, and ServerReady turns true once
+   * the first pass over the repository has finished.
+   */
+  public static Worker start(WorkerOptions options) throws IOException {
+    Worker worker = new Worker(options);
+    worker.lifecycle.start(options.pollInterval());
+    log.info(
+        "worker serving gRPC on port {} from model repository {}",
+        worker.port(),
+        options.modelRepository());
+    return worker;
+  }
+
+  /** The gRPC port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The metrics port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /** The loaded models. */
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  /** Scans the repository now instead of waiting for the next poll. */
+  public void reconcileNow() {
+    lifecycle.reconcile();
+  }
+
+  /** Whether the first pass over the repository has finished and the worker is not stopping. */
+  public boolean isReady() {
+    return lifecycle.hasScanned() && !stopping;
+  }
+
+  /** Stops taking calls, lets in-flight requests finish within the grace period, unloads models. */
+  @Override
+  public void close() {
+    stopping = true;
+    health.shutdown();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "in-flight requests did not finish within {}; cancelling", options.shutdownGrace());
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    lifecycle.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    metrics.close();
+  }
+
+  private static ModelLoader tensorflowLoader(SessionSettings settings) {
+    return (directory, signatureName) -> {
+      SavedModelRuntime runtime = SavedModelRuntime.load(directory, signatureName, settings);
+      return new LoadedModel(runtime.signature(), runtime::run, runtime);
+    };
+  }
+}

@@ -1,0 +1,53 @@
+package dev.maas.worker;
+
+import dev.maas.worker.runtime.SessionSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a worker runs.
+ *
+ * @param modelRepository the model repository directory
+ * @param port gRPC port (0 picks a free one)
+ * @param metricsPort Prometheus HTTP port (0 picks a free one, -1 disables it)
+ * @param pollInterval how often the repository is scanned for changes
+ * @param session TensorFlow session settings: threads and device
+ * @param maxMessageBytes largest gRPC message accepted
+ * @param shutdownGrace how long in-flight requests may run on shutdown
+ */
+public record WorkerOptions(
+    Path modelRepository,
+    int port,
+    int metricsPort,
+    Duration pollInterval,
+    SessionSettings session,
+    int maxMessageBytes,
+    Duration shutdownGrace) {
+
+  /** Default gRPC port, as Triton's. */
+  public static final int DEFAULT_PORT = 9001;
+
+  /** Default metrics port. */
+  public static final int DEFAULT_METRICS_PORT = 9002;
+
+  /** Default largest message: 64 MiB, room for a batch of images. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  /** Options for a worker on free ports with the defaults, as tests and embedders want. */
+  public static WorkerOptions ephemeral(Path modelRepository) {
+    return new WorkerOptions(
+        modelRepository,
+        0,
+        -1,
+        Duration.ofMillis(200),
+        SessionSettings.defaults(),
+        DEFAULT_MAX_MESSAGE_BYTES,
+        Duration.ofSeconds(5));
+  }
+
+  /** A copy with another poll interval. */
+  public WorkerOptions withPollInterval(Duration interval) {
+    return new WorkerOptions(
+        modelRepository, port, metricsPort, interval, session, maxMessageBytes, shutdownGrace);
+  }
+}
