@@ -28,8 +28,8 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * A SavedModel with one input and one output of every served element type, each shaped {@code
- * [-1, 2]}, for end-to-end tests of the data path.
+ * A SavedModel with one input and one output of every served element type, for end-to-end tests of
+ * the data path; every tensor is shaped {@code [-1, 2]}.
  *
  * <p>Signature {@code serving_default}, tag {@code serve}: inputs {@code fp32, fp64, int8, int16,
  * int32, int64, uint8, bool, bytes}; outputs {@code fp32_out = fp32 * 2}, {@code fp64_out = fp64 *
@@ -99,8 +99,7 @@ public final class DtypesModel {
 
   private static <T extends TType> Placeholder<T> input(
       Ops tf, Signature.Builder signature, String name, Class<T> type) {
-    Placeholder<T> x =
-        tf.withName(name).placeholder(type, Placeholder.shape(ROWS_OF_TWO));
+    Placeholder<T> x = tf.withName(name).placeholder(type, Placeholder.shape(ROWS_OF_TWO));
     signature.input(name, x);
     return x;
   }

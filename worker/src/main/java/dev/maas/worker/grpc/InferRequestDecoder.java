@@ -173,6 +173,9 @@ final class InferRequestDecoder {
                 + type.byteSize()
                 + " bytes)");
       }
+      if (type == DataType.BOOL) {
+        checkBooleans(name, data);
+      }
       return data;
     }
     ByteBuffer in = data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -205,6 +208,23 @@ final class InferRequestDecoder {
               + " (each a 4-byte little-endian length, then bytes)");
     }
     return data;
+  }
+
+  /** Raw BOOL elements are one byte each, 0 or 1, as TensorFlow's bool. */
+  private static void checkBooleans(String name, ByteString data) {
+    for (int i = 0; i < data.size(); i++) {
+      byte value = data.byteAt(i);
+      if (value != 0 && value != 1) {
+        throw new InvalidInputException(
+            "input '"
+                + name
+                + "' has BOOL element "
+                + i
+                + " with byte value "
+                + value
+                + "; raw BOOL elements are one byte, 0 or 1");
+      }
+    }
   }
 
   private static List<Integer> requestedOutputs(

@@ -1,6 +1,8 @@
 package dev.maas.worker.runtime;
 
-/** A SavedModel could not be loaded or is not servable; the message is safe to show to its owner. */
+/**
+ * A SavedModel could not be loaded or is not servable; the message is safe to show to its owner.
+ */
 public final class ModelLoadException extends Exception {
 
   /** A failure with a human-readable reason. */

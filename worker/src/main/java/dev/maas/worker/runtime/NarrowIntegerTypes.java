@@ -4,6 +4,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.RawTensor;
 import org.tensorflow.SparseTensor;
 import org.tensorflow.TensorMapper;
@@ -14,12 +16,10 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.annotation.TensorType;
 import org.tensorflow.types.family.TType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Teaches TensorFlow Java 1.1 the tensor types {@code DT_INT8} ({@link TInt8}) and {@code
- * DT_INT16} ({@link TInt16}).
+ * Teaches TensorFlow Java 1.1 the tensor types {@code DT_INT8} ({@link TInt8}) and {@code DT_INT16}
+ * ({@link TInt16}).
  *
  * <p>Why: TensorFlow itself runs INT8/INT16 graphs, but TF Java 1.1 ships no {@code TType} for
  * them, and its {@code TensorTypeRegistry} (a fixed list built in a static initializer) throws
@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * bytes are wanted. The registry's own {@code private static register(Class)} is what it calls for
  * its built-in types; we call it once, by reflection, for our two types, whose {@link TensorType}
  * annotations and mappers mirror TF Java's {@code TUint8} and {@code TUint16}. This needs the
- * TensorFlow jar on the class path (or its package opened to this module) and is skipped for a
- * type a later TF Java already registers.
+ * TensorFlow jar on the class path (or its package opened to this module) and is skipped for a type
+ * a later TF Java already registers.
  */
 public final class NarrowIntegerTypes {
 
@@ -39,9 +39,9 @@ public final class NarrowIntegerTypes {
   /**
    * Registers both types with TensorFlow Java once per JVM; idempotent and thread-safe.
    *
-   * <p>Call it before TensorFlow Java meets an INT8 or INT16 tensor: the registry is a plain
-   * {@code HashMap}, so registration must happen-before its readers, which the class-initialisation
-   * lock here guarantees for every thread that calls this method first.
+   * <p>Call it before TensorFlow Java meets an INT8 or INT16 tensor: the registry is a plain {@code
+   * HashMap}, so registration must happen-before its readers, which the class-initialisation lock
+   * here guarantees for every thread that calls this method first.
    *
    * @throws IllegalStateException when this TensorFlow Java cannot be extended this way
    */

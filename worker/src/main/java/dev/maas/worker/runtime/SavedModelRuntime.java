@@ -18,8 +18,8 @@ import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
- * One loaded TensorFlow SavedModel serving one signature, run on host tensors in the protocol's
- * raw encoding.
+ * One loaded TensorFlow SavedModel serving one signature, run on host tensors in the protocol's raw
+ * encoding.
  *
  * <p>Thread-safe: {@link #run} may be called from many threads at once (TensorFlow sessions run
  * concurrently); {@link #close} must not overlap a run.
@@ -38,11 +38,12 @@ public final class SavedModelRuntime implements AutoCloseable {
     this.bundle = bundle;
     this.session = bundle.session();
     this.binding = binding;
-    this.inputIndex = new HashMap<>();
+    Map<String, Integer> index = new HashMap<>();
     List<TensorSpec> inputs = binding.signature().inputs();
     for (int i = 0; i < inputs.size(); i++) {
-      inputIndex.put(inputs.get(i).name(), i);
+      index.put(inputs.get(i).name(), i);
     }
+    this.inputIndex = Map.copyOf(index);
   }
 
   /**
@@ -94,8 +95,8 @@ public final class SavedModelRuntime implements AutoCloseable {
    * @param inputs one tensor per signature input, named by its signature key, in any order; the
    *     caller has checked types and shapes against {@link #signature()}
    * @return every signature output, in {@code signature().outputs()} order
-   * @throws ModelExecutionException when an input is missing, repeated or malformed, or
-   *     TensorFlow fails; {@link ModelExecutionException#invalidInput()} tells whose fault it is
+   * @throws ModelExecutionException when an input is missing, repeated or malformed, or TensorFlow
+   *     fails; {@link ModelExecutionException#invalidInput()} tells whose fault it is
    */
   public List<HostTensor> run(List<HostTensor> inputs) {
     Tensor[] feeds = new Tensor[inputIndex.size()];

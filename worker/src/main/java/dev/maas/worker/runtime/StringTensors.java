@@ -12,8 +12,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TString;
 
 /**
- * Converts {@code BYTES} tensors between the protocol encoding (per element a 4-byte
- * little-endian length, then the bytes) and TensorFlow string tensors.
+ * Converts {@code BYTES} tensors between the protocol encoding (per element a 4-byte little-endian
+ * length, then the bytes) and TensorFlow string tensors.
  *
  * <p>Each element is copied twice each way (through its own {@code byte[]}): TensorFlow stores
  * strings as separately allocated {@code TF_TString}s that TF Java fills only from arrays.
@@ -43,8 +43,9 @@ final class StringTensors {
         long remaining = data.size() - (long) in.getTotalBytesRead();
         if (length < 0 || length > remaining) {
           throw ModelExecutionException.invalidInput(
-              "input " + name + ": element " + i + " claims " + Integer.toUnsignedString(length)
-                  + " bytes, " + remaining + " remain");
+              String.format(
+                  "input %s: element %d claims %s bytes, %d remain",
+                  name, i, Integer.toUnsignedString(length), remaining));
         }
         elements[i] = in.readRawBytes(length);
       }

@@ -28,8 +28,8 @@ import org.tensorflow.types.TString;
  * (possibly concatenated) {@link ByteString} without copying, and TF Java's raw buffer {@code
  * write(byte[], int, int)} copies it into tensor memory with {@code Unsafe.copyMemory}. Outputs:
  * the raw buffer's {@code read(byte[])} copies tensor memory into a new array, wrapped without a
- * further copy. (Going through {@code DataBuffers.of(ByteBuffer)} instead copies byte by byte:
- * TF Java has no bulk path between NIO and raw buffers.)
+ * further copy. (Going through {@code DataBuffers.of(ByteBuffer)} instead copies byte by byte: TF
+ * Java has no bulk path between NIO and raw buffers.)
  */
 final class TensorBytes {
 
@@ -76,13 +76,20 @@ final class TensorBytes {
     Tensor tensor = Tensor.of(TfDataTypes.tensorClass(input.dataType()), shape);
     try {
       if (expected > 0) {
-        UnsafeByteOperations.unsafeWriteTo(
-            input.data(), new TensorMemoryWriter(tensor.asRawTensor().data()));
+        copy(input.data(), tensor.asRawTensor().data());
       }
       return tensor;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       tensor.close();
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      throw e;
+    }
+  }
+
+  private static void copy(ByteString data, ByteDataBuffer tensorMemory) {
+    try {
+      UnsafeByteOperations.unsafeWriteTo(data, new TensorMemoryWriter(tensorMemory));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreachable: TensorMemoryWriter throws no IOException", e);
     }
   }
 

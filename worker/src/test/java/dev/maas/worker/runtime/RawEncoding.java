@@ -1,10 +1,9 @@
 package dev.maas.worker.runtime;
 
 import com.google.protobuf.ByteString;
-import dev.maas.worker.tensor.DataType;
-import dev.maas.worker.tensor.HostTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +11,6 @@ import java.util.List;
 final class RawEncoding {
 
   private RawEncoding() {}
-
-  static HostTensor tensor(String name, DataType type, long[] shape, ByteString data) {
-    return new HostTensor(name, type, shape, data);
-  }
 
   static ByteString floats(float... values) {
     ByteBuffer out = allocate(4 * values.length);
@@ -89,7 +84,7 @@ final class RawEncoding {
     while (in.hasRemaining()) {
       byte[] element = new byte[in.getInt()];
       in.get(element);
-      values.add(new String(element, java.nio.charset.StandardCharsets.UTF_8));
+      values.add(new String(element, StandardCharsets.UTF_8));
     }
     return values;
   }

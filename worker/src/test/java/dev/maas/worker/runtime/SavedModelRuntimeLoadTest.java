@@ -3,6 +3,7 @@ package dev.maas.worker.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.maas.worker.demo.DtypesModel;
 import dev.maas.worker.runtime.SessionSettings.Device;
 import dev.maas.worker.tensor.DataType;
@@ -55,6 +56,24 @@ class SavedModelRuntimeLoadTest {
         .isInstanceOf(ModelLoadException.class)
         .hasMessageStartingWith("TensorFlow cannot load " + dir)
         .hasCauseInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void load_ofModelWithoutServingTag_failsWithTensorFlowsReason() throws IOException {
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
+      SavedModelBundle.exporter(dir.toString())
+          .withTags("train")
+          .withSession(session)
+          .withSignature(Signature.builder().input("x", x).output("y", tf.identity(x)).build())
+          .export();
+    }
+
+    assertThatThrownBy(() -> load(dir, "serving_default"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("serve");
   }
 
   @Test
@@ -121,14 +140,16 @@ class SavedModelRuntimeLoadTest {
       List<HostTensor> outputs =
           runtime.run(
               runtime.signature().inputs().stream()
-                  .map(s -> new HostTensor(s.name(), s.dataType(), new long[] {0, 2}, com.google.protobuf.ByteString.EMPTY))
+                  .map(
+                      s ->
+                          new HostTensor(
+                              s.name(), s.dataType(), new long[] {0, 2}, ByteString.EMPTY))
                   .toList());
       assertThat(outputs).extracting(HostTensor::dataType).contains(DataType.INT8, DataType.INT16);
     }
   }
 
-  private static SavedModelRuntime load(Path modelDir, String signature)
-      throws ModelLoadException {
+  private static SavedModelRuntime load(Path modelDir, String signature) throws ModelLoadException {
     return SavedModelRuntime.load(
         modelDir, signature, new SessionSettings(0, 0, SessionSettings.Device.CPU));
   }

@@ -16,6 +16,7 @@ import static dev.maas.worker.runtime.RawEncoding.shorts;
 import static dev.maas.worker.runtime.RawEncoding.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
 import dev.maas.worker.demo.DtypesModel;
@@ -96,7 +97,10 @@ class SavedModelRuntimeTest {
                 input("fp32", DataType.FP32, floats(-1.5f, Float.NaN, 0f, 1e30f)),
                 input("fp64", DataType.FP64, doubles(-2.25, Double.NaN, 0, 1e300)),
                 input("int8", DataType.INT8, bytes(-128, -1, 0, 127)),
-                input("int16", DataType.INT16, shorts((short) -32768, (short) -1, (short) 0, (short) 32767)),
+                input(
+                    "int16",
+                    DataType.INT16,
+                    shorts((short) -32768, (short) -1, (short) 0, (short) 32767)),
                 input("int32", DataType.INT32, ints(Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE)),
                 input("int64", DataType.INT64, longs(Long.MIN_VALUE, -1, 0, Long.MAX_VALUE)),
                 input("uint8", DataType.UINT8, bytes(0, 1, 254, 255)),
@@ -132,7 +136,7 @@ class SavedModelRuntimeTest {
         .extracting(HostTensor::name, HostTensor::dataType)
         .containsExactlyElementsOf(
             runtime.signature().outputs().stream()
-                .map(spec -> org.assertj.core.groups.Tuple.tuple(spec.name(), spec.dataType()))
+                .map(spec -> tuple(spec.name(), spec.dataType()))
                 .toList());
   }
 
@@ -140,7 +144,10 @@ class SavedModelRuntimeTest {
   void run_withZeroRows_returnsZeroRows() {
     List<HostTensor> inputs =
         runtime.signature().inputs().stream()
-            .map(spec -> new HostTensor(spec.name(), spec.dataType(), new long[] {0, 2}, ByteString.EMPTY))
+            .map(
+                spec ->
+                    new HostTensor(
+                        spec.name(), spec.dataType(), new long[] {0, 2}, ByteString.EMPTY))
             .toList();
 
     List<HostTensor> outputs = runtime.run(inputs);
@@ -166,10 +173,8 @@ class SavedModelRuntimeTest {
               for (int i = 0; i < 50; i++) {
                 int value = id * 1000 + i;
                 Map<String, HostTensor> outputs = byName(runtime.run(inputsForRow(value)));
-                assertThat(decodeInts(outputs.get("int32_out").data()))
-                    .containsOnly(value + 1);
-                assertThat(decodeFloats(outputs.get("fp32_out").data()))
-                    .containsOnly(value * 2f);
+                assertThat(decodeInts(outputs.get("int32_out").data())).containsOnly(value + 1);
+                assertThat(decodeFloats(outputs.get("fp32_out").data())).containsOnly(value * 2f);
                 assertThat(decodeStrings(outputs.get("bytes_out").data()))
                     .containsOnly(value + "!");
               }
@@ -227,7 +232,10 @@ class SavedModelRuntimeTest {
         input("fp32", DataType.FP32, floats(value, value, value, value)),
         input("fp64", DataType.FP64, doubles(value, value, value, value)),
         input("int8", DataType.INT8, bytes(value, value, value, value)),
-        input("int16", DataType.INT16, shorts((short) value, (short) value, (short) value, (short) value)),
+        input(
+            "int16",
+            DataType.INT16,
+            shorts((short) value, (short) value, (short) value, (short) value)),
         input("int32", DataType.INT32, ints(value, value, value, value)),
         input("int64", DataType.INT64, longs(value, value, value, value)),
         input("uint8", DataType.UINT8, bytes(value, value, value, value)),

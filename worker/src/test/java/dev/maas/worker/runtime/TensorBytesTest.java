@@ -17,6 +17,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.maas.worker.tensor.DataType;
 import dev.maas.worker.tensor.HostTensor;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +38,13 @@ class TensorBytesTest {
     return Stream.of(
         Arguments.of(
             DataType.FP32,
-            floats(-1.5f, Float.NaN, Float.intBitsToFloat(0x7fc00001), -0f, Float.MIN_VALUE, 3e38f)),
+            floats(
+                -1.5f, Float.NaN, Float.intBitsToFloat(0x7fc00001), -0f, Float.MIN_VALUE, 3e38f)),
         Arguments.of(DataType.FP64, doubles(-2.25, Double.NaN, -0d, Double.MAX_VALUE, 1e-310, 7)),
         Arguments.of(DataType.INT8, bytes(-128, -1, 0, 1, 127, 42)),
-        Arguments.of(DataType.INT16, shorts((short) -32768, (short) -1, (short) 0, (short) 1, (short) 32767, (short) 300)),
+        Arguments.of(
+            DataType.INT16,
+            shorts((short) -32768, (short) -1, (short) 0, (short) 1, (short) 32767, (short) 300)),
         Arguments.of(DataType.INT32, ints(Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE, 65536)),
         Arguments.of(DataType.INT64, longs(Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE, 1L << 40)),
         Arguments.of(DataType.UINT8, bytes(0, 1, 127, 128, 255, 200)),
@@ -64,7 +68,7 @@ class TensorBytesTest {
   @MethodSource("everyType")
   void roundTrip_ofRopeWithSeveralParts_keepsEveryByte(DataType type, ByteString sixElements) {
     // ByteString.concat flattens pieces under 128 bytes, so repeat the elements to get a real rope.
-    ByteString data = ByteString.copyFrom(java.util.Collections.nCopies(200, sixElements));
+    ByteString data = ByteString.copyFrom(Collections.nCopies(200, sixElements));
     ByteString rope = rope(data, 5);
     assertThat(rope.asReadOnlyByteBufferList()).hasSizeGreaterThanOrEqualTo(5);
     HostTensor input = new HostTensor("x", type, new long[] {600, 2}, rope);
@@ -147,7 +151,8 @@ class TensorBytesTest {
 
   @Test
   void toTensor_withTruncatedBytesLength_rejectsInput() {
-    HostTensor input = new HostTensor("x", DataType.BYTES, new long[] {2}, strings("a").concat(bytes(1, 0)));
+    HostTensor input =
+        new HostTensor("x", DataType.BYTES, new long[] {2}, strings("a").concat(bytes(1, 0)));
 
     assertThatThrownBy(() -> TensorBytes.toTensor(input))
         .isInstanceOfSatisfying(
