@@ -133,6 +133,10 @@ final class InferRequestDecoder {
 
   private static long checkBatch(HostTensor tensor, long batch, BatchingConfig batching) {
     long size = tensor.dim(0);
+    if (size == 0) {
+      throw new InvalidInputException(
+          "input '" + tensor.name() + "' has batch size 0; send at least one row");
+    }
     if (size > batching.maxBatchSize()) {
       throw new InvalidInputException(
           "input '"

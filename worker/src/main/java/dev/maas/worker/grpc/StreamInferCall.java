@@ -1,6 +1,7 @@
 package dev.maas.worker.grpc;
 
 import dev.maas.proto.inference.ModelInferRequest;
+import dev.maas.proto.inference.ModelInferResponse;
 import dev.maas.proto.inference.ModelStreamInferResponse;
 import io.grpc.stub.StreamObserver;
 
@@ -33,7 +34,14 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
             (response, error) -> {
               ModelStreamInferResponse.Builder answer = ModelStreamInferResponse.newBuilder();
               if (error != null) {
-                answer.setErrorMessage(WorkerStatusMapping.toStatus(error).getDescription());
+                // Answers come back in completion order: the id says which request failed.
+                answer
+                    .setErrorMessage(WorkerStatusMapping.toStatus(error).getDescription())
+                    .setInferResponse(
+                        ModelInferResponse.newBuilder()
+                            .setModelName(request.getModelName())
+                            .setModelVersion(request.getModelVersion())
+                            .setId(request.getId()));
               } else {
                 answer.setInferResponse(response);
               }

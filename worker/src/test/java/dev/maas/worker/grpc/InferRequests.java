@@ -8,6 +8,7 @@ import dev.maas.proto.inference.ModelInferResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /** Builds inference requests and reads responses in tests. */
 final class InferRequests {
@@ -69,6 +70,31 @@ final class InferRequests {
       values[i] = contents.getFp32Contents(i);
     }
     return values;
+  }
+
+  /** An input tensor with a name, protocol datatype and shape, without contents. */
+  static InferInputTensor.Builder input(String name, String datatype, long... shape) {
+    return InferInputTensor.newBuilder()
+        .setName(name)
+        .setDatatype(datatype)
+        .addAllShape(Arrays.stream(shape).boxed().toList());
+  }
+
+  /** The output called {@code name}. */
+  static ModelInferResponse.InferOutputTensor output(ModelInferResponse response, String name) {
+    return response.getOutputs(outputIndex(response, name));
+  }
+
+  /** The raw contents of the output called {@code name}, in a response to a raw request. */
+  static ByteString rawOutput(ModelInferResponse response, String name) {
+    return response.getRawOutputContents(outputIndex(response, name));
+  }
+
+  /** The names of the response's outputs, in response order. */
+  static List<String> outputNames(ModelInferResponse response) {
+    return response.getOutputsList().stream()
+        .map(ModelInferResponse.InferOutputTensor::getName)
+        .toList();
   }
 
   /** The index of the output called {@code name}. */
