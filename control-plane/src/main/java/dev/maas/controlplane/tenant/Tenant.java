@@ -1,0 +1,6 @@
+package dev.maas.controlplane.tenant;
+
+import java.time.Instant;
+
+/** A tenant as stored. */
+public record Tenant(String name, String displayName, TenantStatus status, Instant createdAt) {}
