@@ -30,10 +30,11 @@ public final class Main implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--model-repository",
-      required = true,
-      description = "Model repository: DIR/<model>/<version>/ holds a SavedModel.")
+      description = "Model repository: DIR/<model>/<version>/ holds a SavedModel (required).")
   Path modelRepository;
 
   @Option(
@@ -103,13 +104,18 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (modelRepository == null) {
+      // Checked here, not by picocli, so subcommands such as export-demo-models run without it.
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '--model-repository=<modelRepository>'");
+    }
     if (demoModels) {
       Files.createDirectories(modelRepository);
       DemoModels.exportRepository(modelRepository);
     }
     if (!Files.isDirectory(modelRepository)) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "model repository " + modelRepository + " is not a directory");
+          spec.commandLine(), "model repository " + modelRepository + " is not a directory");
     }
     SessionSettings defaults = SessionSettings.defaults();
     SessionSettings session =

@@ -85,7 +85,11 @@ public final class DynamicBatcher implements AutoCloseable {
         throw new BatcherClosedException(name);
       }
       if (queue.size() >= config.maxQueueSize()) {
-        throw new QueueFullException(name, config.maxQueueSize());
+        // Withdrawn requests leave the queue lazily; make room from them before refusing.
+        dropFinished(System.nanoTime());
+        if (queue.size() >= config.maxQueueSize()) {
+          throw new QueueFullException(name, config.maxQueueSize());
+        }
       }
       task.markEnqueued(System.nanoTime());
       queue.addLast(task);
@@ -95,10 +99,11 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  /** Requests waiting now. */
+  /** Requests waiting now, not counting those withdrawn while they waited. */
   public int queuedRequests() {
     lock.lock();
     try {
+      dropFinished(System.nanoTime());
       return queue.size();
     } finally {
       lock.unlock();
@@ -240,7 +245,8 @@ public final class DynamicBatcher implements AutoCloseable {
     }
     try {
       complete(tasks, execute(tasks));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too: a batch thread that died would leave its version READY with nothing running.
       if (tasks.size() == 1) {
         tasks.get(0).result().completeExceptionally(e);
         return;
@@ -249,7 +255,7 @@ public final class DynamicBatcher implements AutoCloseable {
       for (InferenceTask task : tasks) {
         try {
           complete(List.of(task), execute(List.of(task)));
-        } catch (RuntimeException alone) {
+        } catch (Throwable alone) {
           task.result().completeExceptionally(alone);
         }
       }

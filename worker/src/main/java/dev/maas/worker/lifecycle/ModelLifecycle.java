@@ -98,7 +98,8 @@ public final class ModelLifecycle implements AutoCloseable {
   private void pollSafely() {
     try {
       reconcile();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Anything escaping here would cancel every later poll without a word.
       log.error("model repository pass failed", e);
     }
   }
@@ -121,6 +122,8 @@ public final class ModelLifecycle implements AutoCloseable {
         load(version, directory, config);
       } else if (!held.get().fingerprint().equals(directory.fingerprint())) {
         replace(model, held.get(), directory, config);
+      } else {
+        held.get().clearReloadFailure();
       }
     }
     boolean wantedReady =
@@ -177,7 +180,7 @@ public final class ModelLifecycle implements AutoCloseable {
           version.label(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
           batching);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       String reason = reasonOf(e);
       log.warn("model {} version {} failed to load: {}", version.model(), version.label(), reason);
       closeQuietly(loaded);

@@ -119,6 +119,14 @@ public final class ModelVersion {
     failedFingerprint = fingerprint;
   }
 
+  /** Forgets a failed reload once the files on disk are those of the serving load again. */
+  void clearReloadFailure() {
+    if (state == VersionState.READY && !failedFingerprint.isEmpty()) {
+      failedFingerprint = "";
+      reason = "";
+    }
+  }
+
   /** The fingerprint of the files that last failed to load, or empty. */
   String failedFingerprint() {
     return failedFingerprint;

@@ -3,12 +3,14 @@ package dev.maas.worker.repository;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.maas.worker.batching.BatchingConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * Reads a model's {@code config.json}. Field names follow Triton's model configuration where one
@@ -35,6 +37,14 @@ final class ModelConfigParser {
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidModelConfigException(
           "unknown field '" + e.getPropertyName() + "', known: " + e.getKnownPropertyIds(), e);
+    } catch (JsonMappingException e) {
+      String field =
+          e.getPath().stream()
+              .map(reference -> reference.getFieldName())
+              .filter(name -> name != null)
+              .collect(Collectors.joining("."));
+      throw new InvalidModelConfigException(
+          (field.isEmpty() ? "" : "field '" + field + "': ") + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new InvalidModelConfigException(e.getOriginalMessage(), e);
     }
@@ -42,7 +52,10 @@ final class ModelConfigParser {
       return ModelConfig.defaults();
     }
     try {
-      return file.toModelConfig();
+      ModelConfig config = file.toModelConfig();
+      // Range checks now, so a bad value is a config problem rather than a failed load later.
+      config.batchingFor(config.maxBatchSize().orElse(ModelConfig.DEFAULT_MAX_BATCH_SIZE) > 0);
+      return config;
     } catch (IllegalArgumentException e) {
       throw new InvalidModelConfigException(e.getMessage(), e);
     }
