@@ -41,10 +41,28 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
   public static final String CLUSTER_TOKEN = "test-cluster-token-0123456789";
 
   private final Map<String, Object> extraProperties = new HashMap<>();
+  private final ControlPlaneExtension databaseOwner;
   private String jdbcUrl;
   private Path dataDir;
   private ApplicationContext context;
   private ManagedChannel channel;
+
+  /** A control plane on a database of its own. */
+  public ControlPlaneExtension() {
+    this(null);
+  }
+
+  private ControlPlaneExtension(ControlPlaneExtension databaseOwner) {
+    this.databaseOwner = databaseOwner;
+  }
+
+  /**
+   * A second replica on the database of {@code first}, which must be registered (and so started)
+   * before it.
+   */
+  public static ControlPlaneExtension replicaOf(ControlPlaneExtension first) {
+    return new ControlPlaneExtension(first);
+  }
 
   /** Adds a configuration property to the control plane under test. */
   public ControlPlaneExtension with(String key, Object value) {
@@ -54,8 +72,11 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
 
   @Override
   public void beforeAll(ExtensionContext extension) throws IOException {
-    jdbcUrl = TestPostgres.newDatabase();
-    dataDir = Files.createTempDirectory("maas-control-plane");
+    jdbcUrl = databaseOwner == null ? TestPostgres.newDatabase() : databaseOwner.jdbcUrl;
+    dataDir =
+        databaseOwner == null
+            ? Files.createTempDirectory("maas-control-plane")
+            : databaseOwner.dataDir;
     start();
   }
 
@@ -114,6 +135,11 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
     return ClientInterceptors.intercept(
         channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** A channel with the cluster token, as workers and gateways call. */
+  public Channel cluster() {
+    return as(CLUSTER_TOKEN);
   }
 
   /** A channel with the admin token. */

@@ -1,0 +1,7 @@
+package dev.maas.controlplane.deployment;
+
+/** Where a deployment's replicas run; stored by name. */
+public enum Device {
+  CPU,
+  GPU
+}
