@@ -1,20 +1,27 @@
 package dev.maas.worker;
 
+import dev.maas.worker.cluster.ClusterFlags;
+import dev.maas.worker.cluster.ClusterOptions;
 import dev.maas.worker.demo.DemoModels;
 import dev.maas.worker.runtime.SessionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The worker's command line: {@code java -jar maas-worker.jar --model-repository DIR}. */
+/**
+ * The worker's command line: {@code java -jar maas-worker.jar --model-repository DIR}, or {@code
+ * --control-plane HOST:PORT} in a cluster.
+ */
 @Command(
     name = "maas-worker",
     mixinStandardHelpOptions = true,
@@ -22,7 +29,8 @@ import picocli.CommandLine.Parameters;
     subcommands = Main.ExportDemoModels.class,
     description = {
       "Serves the TensorFlow SavedModels of a model repository over the Open Inference Protocol"
-          + " (gRPC), with dynamic batching.",
+          + " (gRPC), with dynamic batching; in a cluster (--control-plane) it serves the models"
+          + " the control plane assigns.",
       "Every option can also be set as an environment variable: --model-repository as"
           + " MAAS_MODEL_REPOSITORY, and so on."
     })
@@ -34,8 +42,12 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--model-repository",
-      description = "Model repository: DIR/<model>/<version>/ holds a SavedModel (required).")
+      description =
+          "Model repository: DIR/<model>/<version>/ holds a SavedModel (required unless"
+              + " --control-plane is given).")
   Path modelRepository;
+
+  @Mixin ClusterFlags cluster;
 
   @Option(
       names = "--port",
@@ -104,18 +116,17 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (modelRepository == null) {
-      // Checked here, not by picocli, so subcommands such as export-demo-models run without it.
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "Missing required option: '--model-repository=<modelRepository>'");
-    }
-    if (demoModels) {
-      Files.createDirectories(modelRepository);
-      DemoModels.exportRepository(modelRepository);
-    }
-    if (!Files.isDirectory(modelRepository)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "model repository " + modelRepository + " is not a directory");
+    Optional<ClusterOptions> clusterOptions = clusterOptions();
+    Path repository = clusterOptions.isPresent() ? cluster.repositoryDirectory() : modelRepository;
+    if (clusterOptions.isEmpty()) {
+      if (demoModels) {
+        Files.createDirectories(modelRepository);
+        DemoModels.exportRepository(modelRepository);
+      }
+      if (!Files.isDirectory(modelRepository)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "model repository " + modelRepository + " is not a directory");
+      }
     }
     SessionSettings defaults = SessionSettings.defaults();
     SessionSettings session =
@@ -123,13 +134,14 @@ public final class Main implements Callable<Integer> {
             intraOpThreads, interOpThreads, device == null ? defaults.device() : device);
     WorkerOptions options =
         new WorkerOptions(
-            modelRepository,
+            repository,
             port,
             metricsPort,
             Duration.ofMillis(Math.round(pollIntervalSeconds * 1000)),
             session,
             maxMessageBytes,
-            Duration.ofSeconds(shutdownGraceSeconds));
+            Duration.ofSeconds(shutdownGraceSeconds),
+            clusterOptions);
     Worker worker = Worker.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -143,6 +155,34 @@ public final class Main implements Callable<Integer> {
                 "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The cluster options when {@code --control-plane} is given, else empty; checks that exactly one
+   * model source is named.
+   */
+  private Optional<ClusterOptions> clusterOptions() {
+    if (!cluster.enabled()) {
+      if (modelRepository == null) {
+        // Checked here, not by picocli, so subcommands such as export-demo-models run without it.
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Missing required option: '--model-repository=<modelRepository>' (or"
+                + " --control-plane=HOST:PORT for cluster mode)");
+      }
+      return Optional.empty();
+    }
+    if (modelRepository != null || demoModels) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--control-plane takes models from the control plane: leave out --model-repository and"
+              + " --demo-models (--cache-dir says where assigned models are kept)");
+    }
+    try {
+      return Optional.of(cluster.toOptions(System.getenv()));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   /** {@code export-demo-models DIR}: writes the demo models as a model repository. */

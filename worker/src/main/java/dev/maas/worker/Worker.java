@@ -1,5 +1,9 @@
 package dev.maas.worker;
 
+import dev.maas.worker.cluster.ClusterAgent;
+import dev.maas.worker.cluster.ClusterOptions;
+import dev.maas.worker.cluster.ClusterTokenInterceptor;
+import dev.maas.worker.cluster.ModelIdInterceptor;
 import dev.maas.worker.grpc.HealthReporter;
 import dev.maas.worker.grpc.InferenceService;
 import dev.maas.worker.lifecycle.LoadedModel;
@@ -12,17 +16,25 @@ import dev.maas.worker.repository.ModelRepository;
 import dev.maas.worker.runtime.SavedModelRuntime;
 import dev.maas.worker.runtime.SessionSettings;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running worker: the model repository, the loaded models, the gRPC server and the metrics
- * endpoint, wired by hand. {@link #close()} shuts it down gracefully.
+ * A running worker: the model source (a model repository, or the control plane's assignments in
+ * cluster mode), the loaded models, the gRPC server and the metrics endpoint, wired by hand. {@link
+ * #close()} shuts it down gracefully.
  */
 public final class Worker implements AutoCloseable {
 
@@ -35,10 +47,14 @@ public final class Worker implements AutoCloseable {
   private final ModelLifecycle lifecycle;
   private final Server server;
   private final MetricsHttpServer metricsServer;
+  private volatile ClusterAgent clusterAgent;
   private volatile boolean stopping;
 
   private Worker(WorkerOptions options) throws IOException {
     this.options = options;
+    if (options.cluster().isPresent()) {
+      Files.createDirectories(options.modelRepository());
+    }
     this.lifecycle =
         new ModelLifecycle(
             new ModelRepository(options.modelRepository()),
@@ -49,7 +65,7 @@ public final class Worker implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(options.port()))
             .maxInboundMessageSize(options.maxMessageBytes())
-            .addService(new InferenceService(registry, this::isReady, metrics))
+            .addService(inferenceService(options, registry, this::isReady, metrics))
             .addService(health.service())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
@@ -67,10 +83,32 @@ public final class Worker implements AutoCloseable {
   public static Worker start(WorkerOptions options) throws IOException {
     Worker worker = new Worker(options);
     worker.lifecycle.start(options.pollInterval());
-    log.info(
-        "worker serving gRPC on port {} from model repository {}",
-        worker.port(),
-        options.modelRepository());
+    if (options.cluster().isPresent()) {
+      ClusterOptions cluster = options.cluster().get();
+      try {
+        worker.clusterAgent =
+            ClusterAgent.start(
+                cluster,
+                worker.port(),
+                options.session().device(),
+                worker.registry,
+                options.modelRepository(),
+                worker.lifecycle::reconcile);
+      } catch (IOException | RuntimeException e) {
+        worker.close();
+        throw e;
+      }
+      log.info(
+          "worker serving gRPC on port {} in cluster mode: control plane {}, models kept in {}",
+          worker.port(),
+          cluster.controlPlane(),
+          options.modelRepository());
+    } else {
+      log.info(
+          "worker serving gRPC on port {} from model repository {}",
+          worker.port(),
+          options.modelRepository());
+    }
     return worker;
   }
 
@@ -103,6 +141,9 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
+    if (clusterAgent != null) {
+      clusterAgent.close();
+    }
     health.shutdown();
     server.shutdown();
     try {
@@ -120,6 +161,21 @@ public final class Worker implements AutoCloseable {
       metricsServer.close();
     }
     metrics.close();
+  }
+
+  /**
+   * The inference service behind its interceptors: the {@code maas-model-id} header always, and in
+   * cluster mode the cluster token (checked first). Health and reflection stay open.
+   */
+  private static ServerServiceDefinition inferenceService(
+      WorkerOptions options, ModelRegistry registry, BooleanSupplier ready, WorkerMetrics metrics) {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    options
+        .cluster()
+        .ifPresent(cluster -> interceptors.add(new ClusterTokenInterceptor(cluster.token())));
+    interceptors.add(new ModelIdInterceptor());
+    return ServerInterceptors.interceptForward(
+        new InferenceService(registry, ready, metrics), interceptors);
   }
 
   private static ModelLoader tensorflowLoader(SessionSettings settings) {

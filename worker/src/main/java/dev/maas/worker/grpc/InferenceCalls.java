@@ -4,6 +4,7 @@ import dev.maas.proto.inference.ModelInferRequest;
 import dev.maas.proto.inference.ModelInferResponse;
 import dev.maas.worker.batching.BatcherClosedException;
 import dev.maas.worker.batching.InferenceTask;
+import dev.maas.worker.cluster.ModelIdInterceptor;
 import dev.maas.worker.lifecycle.ModelRegistry;
 import dev.maas.worker.lifecycle.ModelVersion;
 import dev.maas.worker.metrics.VersionStatistics;
@@ -12,13 +13,16 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one ModelInfer request: resolves the version, checks the inputs, queues the request on the
- * version's batcher with the call's deadline and cancellation, and records the outcome.
+ * version's batcher with the call's deadline and cancellation, and records the outcome. A call with
+ * a {@code maas-model-id} header runs on the model that header names, and its answer carries the
+ * model name and version the request sent.
  */
 final class InferenceCalls {
 
@@ -33,15 +37,20 @@ final class InferenceCalls {
     this.metrics = metrics;
   }
 
-  /** The response, or a future failed with a {@link StatusRuntimeException}; never throws. */
+  /**
+   * The response, or a future failed with a {@link StatusRuntimeException}; never throws. Call it
+   * on the gRPC call's thread, where the {@code maas-model-id} header can be read.
+   */
   CompletableFuture<ModelInferResponse> infer(ModelInferRequest request) {
     long start = System.nanoTime();
     ModelVersion version = null;
     try {
       OptionalLong asked = ModelDescriptions.parseVersion(request.getModelVersion());
       ModelDescriptions.checkName(request.getModelName());
+      Optional<String> modelId = ModelIdInterceptor.current();
+      boolean pinned = asked.isPresent() && modelId.isEmpty();
       for (int attempt = 1; ; attempt++) {
-        version = registry.resolve(request.getModelName(), asked);
+        version = ModelDescriptions.resolve(registry, request.getModelName(), asked, modelId);
         DecodedRequest decoded =
             InferRequestDecoder.decode(
                 request, version.signature().orElseThrow(), version.batching());
@@ -53,15 +62,15 @@ final class InferenceCalls {
           version.batcher().schedule(task);
         } catch (BatcherClosedException swapped) {
           context.removeListener(onCancel);
-          if (asked.isPresent() || attempt == MAX_RESOLVE_ATTEMPTS) {
+          if (pinned || attempt == MAX_RESOLVE_ATTEMPTS) {
             throw swapped;
           }
           continue;
         }
         ModelVersion ran = version;
+        String label = modelId.isPresent() ? request.getModelVersion() : ran.label();
         return task.result()
-            .thenApply(
-                outputs -> InferResponseEncoder.encode(request, ran.label(), decoded, outputs))
+            .thenApply(outputs -> InferResponseEncoder.encode(request, label, decoded, outputs))
             .handle(
                 (response, error) -> {
                   context.removeListener(onCancel);

@@ -13,17 +13,24 @@ import dev.maas.proto.inference.ModelStatisticsResponse;
 import dev.maas.proto.inference.RepositoryIndexRequest;
 import dev.maas.proto.inference.RepositoryIndexResponse;
 import dev.maas.proto.inference.StatisticDuration;
+import dev.maas.worker.cluster.ModelIdInterceptor;
 import dev.maas.worker.lifecycle.ModelNotFoundException;
 import dev.maas.worker.lifecycle.ModelRegistry;
+import dev.maas.worker.lifecycle.ModelUnavailableException;
 import dev.maas.worker.lifecycle.ModelVersion;
 import dev.maas.worker.lifecycle.ServedModel;
 import dev.maas.worker.metrics.VersionStatistics;
 import dev.maas.worker.tensor.ModelSignature;
 import dev.maas.worker.tensor.TensorSpec;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Answers the protocol's questions about models: readiness, metadata, statistics, index. */
+/**
+ * Answers the protocol's questions about models: readiness, metadata, statistics, index. With a
+ * {@code maas-model-id} header a question is about the model that header names, and the answer
+ * speaks of the model name and version the request sent.
+ */
 final class ModelDescriptions {
 
   /** The platform ModelMetadata reports, as Triton names TensorFlow SavedModels. */
@@ -61,9 +68,35 @@ final class ModelDescriptions {
     }
   }
 
+  /**
+   * The version a call runs on. Without a model id: the request's model and version. With one (the
+   * gateway's {@code maas-model-id}, which names one version): that model's ready version, and
+   * errors name only the model the caller sent, never the internal id.
+   *
+   * @throws ModelNotFoundException when the model (or the asked version) is unknown
+   * @throws ModelUnavailableException when it does not serve now
+   */
+  static ModelVersion resolve(
+      ModelRegistry registry, String name, OptionalLong version, Optional<String> modelId) {
+    if (modelId.isEmpty()) {
+      return registry.resolve(name, version);
+    }
+    return registry
+        .model(modelId.get())
+        .orElseThrow(() -> new ModelNotFoundException("model '" + name + "' not found"))
+        .defaultVersion()
+        .orElseThrow(
+            () -> new ModelUnavailableException("model '" + name + "' is not ready; try again"));
+  }
+
   ModelReadyResponse ready(ModelReadyRequest request) {
     checkName(request.getName());
     OptionalLong version = parseVersion(request.getVersion());
+    Optional<String> modelId = ModelIdInterceptor.current();
+    if (modelId.isPresent()) {
+      boolean ready = registry.model(modelId.get()).map(ServedModel::isReady).orElse(false);
+      return ModelReadyResponse.newBuilder().setReady(ready).build();
+    }
     boolean ready =
         registry
             .model(request.getName())
@@ -81,14 +114,22 @@ final class ModelDescriptions {
 
   ModelMetadataResponse metadata(ModelMetadataRequest request) {
     checkName(request.getName());
-    ModelVersion version = registry.resolve(request.getName(), parseVersion(request.getVersion()));
-    ServedModel model = registry.model(request.getName()).orElseThrow();
+    OptionalLong asked = parseVersion(request.getVersion());
+    Optional<String> modelId = ModelIdInterceptor.current();
+    ModelVersion version = resolve(registry, request.getName(), asked, modelId);
     ModelSignature signature = version.signature().orElseThrow();
     ModelMetadataResponse.Builder response =
         ModelMetadataResponse.newBuilder().setName(request.getName()).setPlatform(PLATFORM);
-    model.versions().stream()
-        .filter(ModelVersion::isReady)
-        .forEach(v -> response.addVersions(v.label()));
+    if (modelId.isPresent()) {
+      // The internal model's versions mean nothing to the caller: only the one it asked for.
+      if (!request.getVersion().isEmpty()) {
+        response.addVersions(request.getVersion());
+      }
+    } else {
+      registry.model(request.getName()).orElseThrow().versions().stream()
+          .filter(ModelVersion::isReady)
+          .forEach(v -> response.addVersions(v.label()));
+    }
     signature.inputs().forEach(spec -> response.addInputs(tensor(spec)));
     signature.outputs().forEach(spec -> response.addOutputs(tensor(spec)));
     return response.build();
