@@ -48,7 +48,12 @@ public final class PlacementReconciler {
     this.leader = new LeaderLock(database);
     executor.scheduleWithFixedDelay(
         this::reconcileSafely, 0, config.reconcileIntervalMs(), TimeUnit.MILLISECONDS);
-    changes.subscribe(() -> executor.execute(this::reconcileSafely));
+    changes.subscribe(
+        () -> {
+          if (!executor.isShutdown()) {
+            executor.execute(this::reconcileSafely);
+          }
+        });
   }
 
   private void reconcileSafely() {

@@ -115,6 +115,11 @@ public final class ControlPlaneExtension implements BeforeAllCallback, AfterAllC
     return context;
   }
 
+  /** The gRPC port the control plane listens on. */
+  public int grpcPort() {
+    return context.getBean(GrpcServer.class).port();
+  }
+
   /** The data directory. */
   public Path dataDir() {
     return dataDir;
