@@ -1,0 +1,36 @@
+package dev.maas.gateway;
+
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Supplies option defaults from the environment: {@code --control-plane} is read from {@code
+ * MAAS_CONTROL_PLANE}, and so on. A flag on the command line wins over the environment.
+ */
+final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+
+  private final Map<String, String> environment;
+
+  EnvironmentDefaults(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public String defaultValue(ArgSpec argument) {
+    if (argument instanceof OptionSpec option && option.longestName().startsWith("--")) {
+      String value = environment.get(variableFor(option.longestName()));
+      if (value != null) {
+        return value;
+      }
+    }
+    return argument.defaultValue();
+  }
+
+  /** The variable that sets an option: {@code --metrics-port} → {@code MAAS_METRICS_PORT}. */
+  static String variableFor(String longName) {
+    return "MAAS_" + longName.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+}
