@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Builds the routing snapshot gateways hold: keys, tenants with their limits, and deployed models
@@ -133,10 +135,21 @@ public final class RoutingSnapshots {
               .setDefaultVersion(deployed.defaultVersion())
               .setRateLimitRps(deployed.rateLimitRps());
       deployed.split().forEach((version, percent) -> model.putSplit(version, percent));
-      serving
-          .getOrDefault(deployed.modelId(), Map.of())
-          .values()
-          .forEach(version -> model.addVersions(version));
+      Map<Long, RoutedVersion.Builder> servingVersions =
+          serving.getOrDefault(deployed.modelId(), Map.of());
+      // Wanted versions are listed with no addresses while none serves, so a gateway answers an
+      // explicit request for one UNAVAILABLE (loading), not NOT_FOUND; versions still serving
+      // while a rollout drains them stay listed too.
+      SortedSet<Long> listed = new TreeSet<>(deployed.wantedVersions());
+      listed.addAll(servingVersions.keySet());
+      for (long version : listed) {
+        model.addVersions(
+            servingVersions.containsKey(version)
+                ? servingVersions.get(version)
+                : RoutedVersion.newBuilder()
+                    .setVersion(version)
+                    .setModelId(DeployedModel.modelIdOf(deployed.modelId(), version)));
+      }
       snapshot.addModels(model);
     }
   }

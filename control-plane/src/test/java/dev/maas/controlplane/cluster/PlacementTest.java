@@ -102,7 +102,19 @@ class PlacementTest {
       assertThat(assignment.getModelId()).isEqualTo("m" + modelId + "-v1");
       assertThat(assignment.getTenant()).isEqualTo("acme");
       assertThat(assignment.getArtifactSha256()).hasSize(64);
-      assertThat(servingAddresses(routing.get(), "lenet")).isEmpty();
+      // Deployed but not yet serving: listed, without addresses.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  routing.get() != null
+                      && routing.get().getModelsList().stream()
+                          .anyMatch(
+                              m ->
+                                  m.getName().equals("lenet")
+                                      && m.getVersionsCount() == 1
+                                      && m.getVersions(0).getVersion() == 1
+                                      && m.getVersions(0).getAddressesCount() == 0));
 
       first.reportAll(PlacementState.PLACEMENT_STATE_SERVING);
       await()

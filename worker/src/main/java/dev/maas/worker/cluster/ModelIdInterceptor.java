@@ -19,7 +19,12 @@ public final class ModelIdInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> HEADER =
       Metadata.Key.of("maas-model-id", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The version, as the tenant numbers it, that the gateway chose; answers report it. */
+  public static final Metadata.Key<String> VERSION_HEADER =
+      Metadata.Key.of("maas-model-version", Metadata.ASCII_STRING_MARSHALLER);
+
   private static final Context.Key<String> MODEL_ID = Context.key("maas-model-id");
+  private static final Context.Key<String> MODEL_VERSION = Context.key("maas-model-version");
 
   /**
    * The internal model id of the current call, when its caller sent one. Read it on the call's
@@ -29,6 +34,11 @@ public final class ModelIdInterceptor implements ServerInterceptor {
     return Optional.ofNullable(MODEL_ID.get());
   }
 
+  /** The tenant-facing version the gateway chose for the current call, when it sent one. */
+  public static Optional<String> currentVersion() {
+    return Optional.ofNullable(MODEL_VERSION.get());
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -36,7 +46,11 @@ public final class ModelIdInterceptor implements ServerInterceptor {
     if (modelId == null || modelId.isEmpty()) {
       return next.startCall(call, headers);
     }
+    String version = headers.get(VERSION_HEADER);
     return Contexts.interceptCall(
-        Context.current().withValue(MODEL_ID, modelId), call, headers, next);
+        Context.current().withValues(MODEL_ID, modelId, MODEL_VERSION, version),
+        call,
+        headers,
+        next);
   }
 }

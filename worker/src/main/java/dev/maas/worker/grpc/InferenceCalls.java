@@ -68,7 +68,10 @@ final class InferenceCalls {
           continue;
         }
         ModelVersion ran = version;
-        String label = modelId.isPresent() ? request.getModelVersion() : ran.label();
+        String label =
+            modelId.isPresent()
+                ? ModelIdInterceptor.currentVersion().orElse(request.getModelVersion())
+                : ran.label();
         return task.result()
             .thenApply(outputs -> InferResponseEncoder.encode(request, label, decoded, outputs))
             .handle(

@@ -137,6 +137,14 @@ class ClusterWorkerTest {
         .containsExactly(1f, 3f, -3f, 8f);
     assertThat(versioned.getModelName()).isEqualTo("my-affine");
     assertThat(versioned.getModelVersion()).isEqualTo("7");
+    Metadata chosenByGateway = headers(TOKEN, MODEL_ID);
+    chosenByGateway.put(ModelIdInterceptor.VERSION_HEADER, "4");
+    ModelInferResponse routed =
+        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(chosenByGateway))
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .modelInfer(request("my-affine", "", 1f, 1f, 1f, 1f));
+    assertThat(routed.getModelVersion()).isEqualTo("4");
     ModelMetadataResponse metadata =
         stub(TOKEN, MODEL_ID)
             .modelMetadata(ModelMetadataRequest.newBuilder().setName("my-affine").build());
