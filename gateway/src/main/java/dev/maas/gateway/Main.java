@@ -3,6 +3,7 @@ package dev.maas.gateway;
 import dev.maas.gateway.forwarding.RetryPolicy;
 import dev.maas.gateway.routing.EjectionPolicy;
 import dev.maas.gateway.snapshot.ReconnectBackoff;
+import dev.maas.launch.EnvironmentDefaults;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;

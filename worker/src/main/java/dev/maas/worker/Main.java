@@ -1,5 +1,6 @@
 package dev.maas.worker;
 
+import dev.maas.launch.EnvironmentDefaults;
 import dev.maas.worker.cluster.ClusterFlags;
 import dev.maas.worker.cluster.ClusterOptions;
 import dev.maas.worker.demo.DemoModels;

@@ -1,5 +1,6 @@
 package dev.maas.worker;
 
+import dev.maas.launch.MetricsHttpServer;
 import dev.maas.worker.cluster.ClusterAgent;
 import dev.maas.worker.cluster.ClusterOptions;
 import dev.maas.worker.cluster.ClusterTokenInterceptor;
@@ -10,7 +11,6 @@ import dev.maas.worker.lifecycle.LoadedModel;
 import dev.maas.worker.lifecycle.ModelLifecycle;
 import dev.maas.worker.lifecycle.ModelLoader;
 import dev.maas.worker.lifecycle.ModelRegistry;
-import dev.maas.worker.metrics.MetricsHttpServer;
 import dev.maas.worker.metrics.WorkerMetrics;
 import dev.maas.worker.repository.ModelRepository;
 import dev.maas.worker.runtime.SavedModelRuntime;

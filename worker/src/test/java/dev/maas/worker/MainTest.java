@@ -2,6 +2,7 @@ package dev.maas.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maas.launch.EnvironmentDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

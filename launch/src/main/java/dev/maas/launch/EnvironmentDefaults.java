@@ -1,4 +1,4 @@
-package dev.maas.worker;
+package dev.maas.launch;
 
 import java.util.Locale;
 import java.util.Map;
@@ -7,14 +7,14 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Supplies option defaults from the environment: {@code --model-repository} is read from {@code
- * MAAS_MODEL_REPOSITORY}, and so on. A flag on the command line wins over the environment.
+ * Supplies option defaults from the environment: {@code --metrics-port} is read from {@code
+ * MAAS_METRICS_PORT}, and so on. A flag on the command line wins over the environment.
  */
-final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
   private final Map<String, String> environment;
 
-  EnvironmentDefaults(Map<String, String> environment) {
+  public EnvironmentDefaults(Map<String, String> environment) {
     this.environment = environment;
   }
 
@@ -30,7 +30,7 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
   }
 
   /** The variable that sets an option: {@code --metrics-port} → {@code MAAS_METRICS_PORT}. */
-  static String variableFor(String longName) {
+  public static String variableFor(String longName) {
     return "MAAS_" + longName.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
   }
 }

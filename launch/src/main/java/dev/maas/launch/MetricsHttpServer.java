@@ -1,4 +1,4 @@
-package dev.maas.gateway.metering;
+package dev.maas.launch;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
