@@ -30,6 +30,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(false)
+              // The application context stops it, after the beans that still use it.
+              .setRegisterShutdownHook(false)
               .start();
       log.info("embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDirectory);
       return new EmbeddedDatabase(postgres);
