@@ -57,10 +57,23 @@ final class RoutingGrpcService extends RoutingServiceGrpc.RoutingServiceImplBase
       return;
     }
     RoutingSnapshot snapshot = snapshots.build();
+    RoutingSnapshot previous = latest;
     latest = snapshot;
+    if (previous != null && sameContent(previous, snapshot)) {
+      // The periodic resync found nothing new: gateways keep what they have.
+      return;
+    }
     for (Watcher watcher : watchers) {
       watcher.send(snapshot);
     }
+  }
+
+  private static boolean sameContent(RoutingSnapshot a, RoutingSnapshot b) {
+    return a.toBuilder()
+        .clearVersion()
+        .clearBuildTime()
+        .build()
+        .equals(b.toBuilder().clearVersion().clearBuildTime().build());
   }
 
   /** One gateway's stream; sends are serialized because gRPC observers are not thread-safe. */
