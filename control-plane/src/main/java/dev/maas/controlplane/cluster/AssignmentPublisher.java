@@ -1,6 +1,7 @@
 package dev.maas.controlplane.cluster;
 
 import dev.maas.controlplane.db.Database;
+import dev.maas.controlplane.grpc.Quiescent;
 import dev.maas.proto.cluster.v1.Assignment;
 import dev.maas.proto.cluster.v1.AssignmentSet;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * alters it.
  */
 @Singleton
-final class AssignmentPublisher {
+final class AssignmentPublisher implements Quiescent {
 
   private static final Logger log = LoggerFactory.getLogger(AssignmentPublisher.class);
 
@@ -42,6 +43,13 @@ final class AssignmentPublisher {
       previous.end();
     }
     publish(workerId, watch);
+  }
+
+  /** Ends every watch: workers keep serving what they have and reconnect. */
+  @Override
+  public void quiesce() {
+    watches.values().forEach(Watch::end);
+    watches.clear();
   }
 
   private void publishAll() {

@@ -1,6 +1,7 @@
 package dev.maas.controlplane.cluster;
 
 import dev.maas.controlplane.db.Database;
+import dev.maas.controlplane.grpc.Quiescent;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -27,13 +28,14 @@ import org.slf4j.LoggerFactory;
  * never removed before its replacement serves.
  */
 @Context
-public final class PlacementReconciler {
+public final class PlacementReconciler implements Quiescent {
 
   private static final Logger log = LoggerFactory.getLogger(PlacementReconciler.class);
 
   private final Database database;
   private final ClusterConfig config;
   private final LeaderLock leader;
+  private long leaderSinceNanos = Long.MAX_VALUE;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -58,16 +60,27 @@ public final class PlacementReconciler {
 
   private void reconcileSafely() {
     try {
-      if (leader.holds()) {
-        database.transaction(this::reconcile);
+      if (!leader.holds()) {
+        leaderSinceNanos = Long.MAX_VALUE;
+        return;
       }
+      if (leaderSinceNanos == Long.MAX_VALUE) {
+        leaderSinceNanos = System.nanoTime();
+      }
+      database.transaction(this::reconcile);
     } catch (RuntimeException e) {
       log.error("placement pass failed", e);
     }
   }
 
   private Void reconcile(Connection connection) throws SQLException {
-    PlacementState state = PlacementState.read(connection, config.heartbeatTimeoutMs());
+    // A new leader (after a restart, say) has not yet heard the workers' heartbeats: it judges no
+    // worker dead before a heartbeat timeout has passed since it took over.
+    boolean judgeHealth =
+        System.nanoTime() - leaderSinceNanos
+            >= TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs());
+    PlacementState state =
+        PlacementState.read(connection, config.heartbeatTimeoutMs(), judgeHealth);
     List<DeployedModel> deployments = ClusterRepository.deployments(connection);
     for (DeployedModel deployment : deployments) {
       for (long version : deployment.wantedVersions()) {
@@ -170,10 +183,20 @@ public final class PlacementReconciler {
     log.info("removed placements {}", ids);
   }
 
-  @PreDestroy
-  void stop() throws InterruptedException {
+  @Override
+  public void quiesce() {
     executor.shutdownNow();
-    executor.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Runs on this thread now that the executor is done: the lock is not shared with a pass.
     leader.close();
+  }
+
+  @PreDestroy
+  void stop() {
+    quiesce();
   }
 }

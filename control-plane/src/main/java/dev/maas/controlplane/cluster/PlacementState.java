@@ -23,7 +23,22 @@ final class PlacementState {
     this.placements = placements;
   }
 
-  static PlacementState read(Connection connection, long heartbeatTimeoutMs) throws SQLException {
+  /**
+   * Reads workers and placements.
+   *
+   * @param judgeHealth whether to mark workers silent for {@code heartbeatTimeoutMs} unhealthy
+   *     first
+   */
+  static PlacementState read(Connection connection, long heartbeatTimeoutMs, boolean judgeHealth)
+      throws SQLException {
+    if (judgeHealth) {
+      markSilentWorkers(connection, heartbeatTimeoutMs);
+    }
+    return readAll(connection);
+  }
+
+  private static void markSilentWorkers(Connection connection, long heartbeatTimeoutMs)
+      throws SQLException {
     try (PreparedStatement mark =
         connection.prepareStatement(
             "update workers set healthy = false where healthy"
@@ -31,6 +46,9 @@ final class PlacementState {
       mark.setLong(1, heartbeatTimeoutMs);
       mark.executeUpdate();
     }
+  }
+
+  private static PlacementState readAll(Connection connection) throws SQLException {
     Map<String, Integer> used = new HashMap<>();
     List<Placement> placements = new ArrayList<>();
     try (PreparedStatement select =

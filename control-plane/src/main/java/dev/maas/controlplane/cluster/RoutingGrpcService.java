@@ -1,6 +1,7 @@
 package dev.maas.controlplane.cluster;
 
 import dev.maas.controlplane.grpc.ClusterApi;
+import dev.maas.controlplane.grpc.Quiescent;
 import dev.maas.proto.cluster.v1.RoutingServiceGrpc;
 import dev.maas.proto.cluster.v1.RoutingSnapshot;
 import dev.maas.proto.cluster.v1.WatchRoutingRequest;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 final class RoutingGrpcService extends RoutingServiceGrpc.RoutingServiceImplBase
-    implements ClusterApi {
+    implements ClusterApi, Quiescent {
 
   private static final Logger log = LoggerFactory.getLogger(RoutingGrpcService.class);
 
@@ -48,6 +49,15 @@ final class RoutingGrpcService extends RoutingServiceGrpc.RoutingServiceImplBase
       observer.onError(
           Status.UNAVAILABLE.withDescription("routing snapshot unavailable").asException());
     }
+  }
+
+  /** Ends every watch: gateways keep their last snapshot and reconnect, to another replica. */
+  @Override
+  public void quiesce() {
+    for (Watcher watcher : watchers) {
+      watcher.end();
+    }
+    watchers.clear();
   }
 
   /** Builds a fresh snapshot and sends it to every watcher. */
@@ -81,6 +91,12 @@ final class RoutingGrpcService extends RoutingServiceGrpc.RoutingServiceImplBase
     synchronized void send(RoutingSnapshot snapshot) {
       if (!observer.isCancelled()) {
         observer.onNext(snapshot);
+      }
+    }
+
+    synchronized void end() {
+      if (!observer.isCancelled()) {
+        observer.onCompleted();
       }
     }
   }

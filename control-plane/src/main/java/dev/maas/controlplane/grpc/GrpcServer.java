@@ -30,13 +30,16 @@ public final class GrpcServer {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final List<Quiescent> quiescents;
 
   public GrpcServer(
       MaasConfig config,
       List<AdminApi> adminServices,
       List<ClusterApi> clusterServices,
       AdminAuthInterceptor adminAuth,
-      ClusterAuthInterceptor clusterAuth) {
+      ClusterAuthInterceptor clusterAuth,
+      List<Quiescent> quiescents) {
+    this.quiescents = quiescents;
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcPort()))
             .maxInboundMessageSize(8 * 1024 * 1024)
@@ -65,6 +68,7 @@ public final class GrpcServer {
   @PreDestroy
   void stop() throws InterruptedException {
     health.enterTerminalState();
+    quiescents.forEach(Quiescent::quiesce);
     server.shutdown();
     if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
       server.shutdownNow();

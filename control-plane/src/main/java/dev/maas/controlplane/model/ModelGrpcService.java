@@ -1,6 +1,7 @@
 package dev.maas.controlplane.model;
 
 import dev.maas.controlplane.auth.Principal;
+import dev.maas.controlplane.deployment.DeploymentMapper;
 import dev.maas.controlplane.grpc.AdminApi;
 import dev.maas.controlplane.grpc.Calls;
 import dev.maas.proto.admin.v1.CreateModelRequest;
@@ -68,6 +69,7 @@ final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase imple
           GetModelResponse.Builder response =
               GetModelResponse.newBuilder().setModel(ModelProtoMapper.toProto(details.model()));
           details.versions().forEach(v -> response.addVersions(ModelProtoMapper.toProto(v)));
+          details.deployment().map(DeploymentMapper::toProto).ifPresent(response::setDeployment);
           return response.build();
         });
   }

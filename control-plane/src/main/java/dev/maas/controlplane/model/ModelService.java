@@ -5,6 +5,8 @@ import dev.maas.controlplane.audit.AuditLog;
 import dev.maas.controlplane.auth.Access;
 import dev.maas.controlplane.auth.Principal;
 import dev.maas.controlplane.db.Database;
+import dev.maas.controlplane.deployment.Deployment;
+import dev.maas.controlplane.deployment.DeploymentRepository;
 import dev.maas.controlplane.problem.Problem;
 import dev.maas.controlplane.quota.QuotaService;
 import dev.maas.controlplane.tenant.TenantRepository;
@@ -78,13 +80,16 @@ public final class ModelService {
         });
   }
 
-  /** The model with its versions, lowest first. */
+  /** The model with its versions, lowest first, and its deployment if it has one. */
   public Details get(Principal caller, String tenant, String name) {
     Access.requireTenant(caller, tenant);
     return database.transaction(
         connection -> {
           Model model = requireModel(connection, tenant, name, false);
-          return new Details(model, VersionRepository.list(connection, model.id()));
+          return new Details(
+              model,
+              VersionRepository.list(connection, model.id()),
+              DeploymentRepository.find(connection, model.id()));
         });
   }
 
@@ -151,8 +156,9 @@ public final class ModelService {
    * A model and its versions.
    *
    * @param versions lowest first
+   * @param deployment how the model is served, if it is deployed
    */
-  public record Details(Model model, List<ModelVersion> versions) {
+  public record Details(Model model, List<ModelVersion> versions, Optional<Deployment> deployment) {
     public Details {
       versions = List.copyOf(versions);
     }

@@ -171,12 +171,13 @@ class ModelServiceTest {
 
     assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(status.getDescription()).contains("deployed", "delete its deployment first");
-    assertThat(
-            models()
-                .getModel(
-                    GetModelRequest.newBuilder().setTenant("acme").setName("deployed").build())
-                .getModel())
-        .isEqualTo(model);
+    GetModelResponse got =
+        models()
+            .getModel(GetModelRequest.newBuilder().setTenant("acme").setName("deployed").build());
+    assertThat(got.getModel()).isEqualTo(model);
+    assertThat(got.hasDeployment()).isTrue();
+    assertThat(got.getDeployment().getDefaultVersion()).isEqualTo(1);
+    assertThat(got.getDeployment().getModel()).isEqualTo("deployed");
   }
 
   @Test

@@ -38,6 +38,9 @@ public final class UsageReporter implements AutoCloseable {
   private ReportUsageRequest outstanding;
 
   @GuardedBy("this")
+  private boolean failing;
+
+  @GuardedBy("this")
   private ScheduledFuture<?> schedule;
 
   /**
@@ -81,11 +84,22 @@ public final class UsageReporter implements AutoCloseable {
       try {
         stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).reportUsage(outstanding);
       } catch (StatusRuntimeException e) {
-        log.warn(
-            "usage batch {} not reported ({}); it is kept and resent",
-            outstanding.getBatchId(),
-            e.getStatus());
+        // Warn once per outage; while the control plane stays away, every retry would repeat it.
+        if (failing) {
+          log.debug(
+              "usage batch {} still not reported ({})", outstanding.getBatchId(), e.getStatus());
+        } else {
+          log.warn(
+              "usage batch {} not reported ({}); it is kept and resent",
+              outstanding.getBatchId(),
+              e.getStatus());
+          failing = true;
+        }
         return false;
+      }
+      if (failing) {
+        log.info("usage reports reach the control plane again");
+        failing = false;
       }
       log.debug("usage batch {} reported", outstanding.getBatchId());
       outstanding = null;
