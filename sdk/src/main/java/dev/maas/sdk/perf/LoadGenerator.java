@@ -1,0 +1,140 @@
+package dev.maas.sdk.perf;
+
+import dev.maas.sdk.InferRequest;
+import dev.maas.sdk.InferResult;
+import dev.maas.sdk.MaasClient;
+import dev.maas.sdk.MaasException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A closed-loop load generator in the spirit of Triton's perf_analyzer: at a concurrency of N it
+ * keeps N inference calls in flight, sending the next as soon as one answers, first through a
+ * warm-up (not measured), then through a measurement window. Only calls sent in the window and
+ * answered before it ends count. Uses the client's asynchronous calls, so N costs no threads.
+ */
+public final class LoadGenerator {
+
+  private final MaasClient client;
+  private final InferRequest request;
+
+  /** A generator sending {@code request} (the same one each time) through {@code client}. */
+  public LoadGenerator(MaasClient client, InferRequest request) {
+    this.client = client;
+    this.request = request;
+  }
+
+  /**
+   * Runs one concurrency level and returns what it measured; successful calls' latencies go to
+   * {@code recorder}.
+   *
+   * @throws InterruptedException when interrupted while waiting for the level to end
+   */
+  public LevelResult run(
+      int concurrency, Duration warmup, Duration measure, LatencyRecorder recorder)
+      throws InterruptedException {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1");
+    }
+    long start = System.nanoTime();
+    Level level =
+        new Level(start + warmup.toNanos(), start + warmup.toNanos() + measure.toNanos(), recorder);
+    CountDownLatch lanesDone = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      send(level, lanesDone);
+    }
+    Duration callTimeout = request.timeout() == null ? Duration.ofSeconds(30) : request.timeout();
+    long waitNanos = warmup.toNanos() + measure.toNanos() + callTimeout.toNanos() * 2;
+    if (!lanesDone.await(waitNanos, TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("calls did not finish within " + Duration.ofNanos(waitNanos));
+    }
+    return level.result(concurrency, measure);
+  }
+
+  /** Sends one call; its completion sends the next while the window lasts. */
+  private void send(Level level, CountDownLatch lanesDone) {
+    long sentAt = System.nanoTime();
+    CompletableFuture<InferResult> call;
+    try {
+      call = client.inferAsync(request);
+    } catch (RuntimeException e) {
+      level.failed(sentAt, System.nanoTime(), e);
+      lanesDone.countDown();
+      return;
+    }
+    call.whenComplete(
+        (result, error) -> {
+          long answeredAt = System.nanoTime();
+          if (error == null) {
+            level.succeeded(sentAt, answeredAt);
+          } else {
+            level.failed(sentAt, answeredAt, error);
+          }
+          if (answeredAt < level.end) {
+            send(level, lanesDone);
+          } else {
+            lanesDone.countDown();
+          }
+        });
+  }
+
+  /** The counters of one level; updated from gRPC threads. */
+  private static final class Level {
+    final long windowStart;
+    final long end;
+    final LatencyRecorder recorder;
+    final AtomicLong successes = new AtomicLong();
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    final AtomicReference<String> firstError = new AtomicReference<>("");
+
+    Level(long windowStart, long end, LatencyRecorder recorder) {
+      this.windowStart = windowStart;
+      this.end = end;
+      this.recorder = recorder;
+    }
+
+    boolean counts(long sentAt, long answeredAt) {
+      return sentAt >= windowStart && answeredAt <= end;
+    }
+
+    void succeeded(long sentAt, long answeredAt) {
+      if (counts(sentAt, answeredAt)) {
+        successes.incrementAndGet();
+        recorder.record(answeredAt - sentAt);
+      }
+    }
+
+    void failed(long sentAt, long answeredAt, Throwable error) {
+      if (!counts(sentAt, answeredAt)) {
+        return;
+      }
+      Throwable cause =
+          error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error;
+      String code = cause instanceof MaasException maas ? maas.code().name() : "CLIENT";
+      errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+      firstError.compareAndSet("", String.valueOf(cause.getMessage()));
+    }
+
+    LevelResult result(int concurrency, Duration measure) {
+      Map<String, Long> byCode = new TreeMap<>();
+      long total = 0;
+      for (Map.Entry<String, LongAdder> entry : errors.entrySet()) {
+        byCode.put(entry.getKey(), entry.getValue().sum());
+        total += entry.getValue().sum();
+      }
+      return new LevelResult(
+          concurrency, measure, successes.get(), total, byCode, firstError.get());
+    }
+  }
+}
