@@ -67,7 +67,12 @@ final class Banner {
 
   private static String tryIt(int gatewayPort, String keyFile) {
     return """
-        Try it with buf curl (affine answers y = 2x + 1):
+        Try it with the maas CLI (lenet's 10 class probabilities, top 3):
+
+          MAAS_API_KEY=$(cat %2$s) MAAS_GATEWAY=localhost:%1$d \
+            cli/bin/maas infer lenet --random --top 3
+
+        with buf curl (affine answers y = 2x + 1):
 
           buf curl --protocol grpc --http2-prior-knowledge \\
             -H "authorization: Bearer $(cat %2$s)" \\
