@@ -1,6 +1,7 @@
 package dev.maas.standalone;
 
 import dev.maas.controlplane.config.MaasConfig;
+import dev.maas.controlplane.db.EmbeddedDatabase;
 import dev.maas.controlplane.grpc.GrpcServer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -16,7 +17,7 @@ import java.util.Optional;
 /**
  * The control plane's Micronaut application, run in this JVM: its gRPC server, its HTTP server
  * (health, metrics) and, unless an external database is configured ({@code MAAS_DB_URL}), a {@link
- * StandaloneDatabase} under {@code <data-dir>/postgres}. The admin and cluster tokens are the
+ * EmbeddedDatabase} under {@code <data-dir>/postgres}. The admin and cluster tokens are the
  * configured ones, or those it generated into the data directory.
  */
 final class EmbeddedControlPlane implements AutoCloseable {
@@ -26,13 +27,10 @@ final class EmbeddedControlPlane implements AutoCloseable {
   private final ApplicationContext context;
   private final int httpPort;
   private final Path dataDir;
-  private final Optional<StandaloneDatabase> database;
+  private final Optional<EmbeddedDatabase> database;
 
   private EmbeddedControlPlane(
-      ApplicationContext context,
-      int httpPort,
-      Path dataDir,
-      Optional<StandaloneDatabase> database) {
+      ApplicationContext context, int httpPort, Path dataDir, Optional<EmbeddedDatabase> database) {
     this.context = context;
     this.httpPort = httpPort;
     this.dataDir = dataDir;
@@ -50,14 +48,14 @@ final class EmbeddedControlPlane implements AutoCloseable {
     int httpPort = options.controlPlaneHttpPort();
     properties.put("micronaut.server.port", httpPort == 0 ? -1 : httpPort);
     properties.putAll(options.controlPlaneProperties());
-    Optional<StandaloneDatabase> database =
+    Optional<EmbeddedDatabase> database =
         externalDatabase(options)
             ? Optional.empty()
-            : Optional.of(StandaloneDatabase.start(options.dataDir().resolve("postgres")));
+            : Optional.of(EmbeddedDatabase.start(options.dataDir().resolve("postgres")));
     database.ifPresent(
         db -> {
           properties.put(DB_URL, db.jdbcUrl());
-          properties.put("maas.db.user", StandaloneDatabase.USER);
+          properties.put("maas.db.user", EmbeddedDatabase.USER);
         });
     ApplicationContext context = null;
     try {
@@ -73,7 +71,7 @@ final class EmbeddedControlPlane implements AutoCloseable {
       if (context != null) {
         context.close();
       }
-      database.ifPresent(StandaloneDatabase::close);
+      database.ifPresent(EmbeddedDatabase::close);
       throw e;
     }
   }
@@ -124,7 +122,7 @@ final class EmbeddedControlPlane implements AutoCloseable {
     try {
       context.close();
     } finally {
-      database.ifPresent(StandaloneDatabase::close);
+      database.ifPresent(EmbeddedDatabase::close);
     }
   }
 

@@ -16,6 +16,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+  /** The user (and database) the control plane connects as. */
+  public static final String USER = "postgres";
+
   private final EmbeddedPostgres postgres;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres) {
@@ -42,7 +45,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The JDBC URL of the {@code postgres} database. */
   public String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres");
+    return postgres.getJdbcUrl(USER, USER);
   }
 
   @Override
