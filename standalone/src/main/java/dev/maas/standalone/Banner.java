@@ -69,7 +69,7 @@ final class Banner {
     return """
         Try it with the maas CLI (lenet's 10 class probabilities, top 3):
 
-          MAAS_API_KEY=$(cat %2$s) MAAS_GATEWAY=localhost:%1$d \
+          MAAS_API_KEY=$(cat %2$s) MAAS_GATEWAY=localhost:%1$d \\
             cli/bin/maas infer lenet --random --top 3
 
         with buf curl (affine answers y = 2x + 1):
