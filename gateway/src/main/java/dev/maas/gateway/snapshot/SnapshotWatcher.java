@@ -5,6 +5,7 @@ import dev.maas.proto.cluster.v1.RoutingServiceGrpc;
 import dev.maas.proto.cluster.v1.RoutingSnapshot;
 import dev.maas.proto.cluster.v1.WatchRoutingRequest;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -29,6 +30,7 @@ public final class SnapshotWatcher implements AutoCloseable {
   private final SnapshotHolder holder;
   private final ScheduledExecutorService scheduler;
   private final ReconnectBackoff backoff;
+  private final Channel controlPlane;
 
   @GuardedBy("this")
   private ClientCallStreamObserver<WatchRoutingRequest> stream;
@@ -46,6 +48,7 @@ public final class SnapshotWatcher implements AutoCloseable {
       SnapshotHolder holder,
       ScheduledExecutorService scheduler,
       ReconnectBackoff backoff) {
+    this.controlPlane = controlPlane;
     this.stub = RoutingServiceGrpc.newStub(controlPlane);
     this.request = WatchRoutingRequest.newBuilder().setGatewayId(gatewayId).build();
     this.holder = holder;
@@ -59,9 +62,15 @@ public final class SnapshotWatcher implements AutoCloseable {
   }
 
   private synchronized void connect() {
-    if (!closed) {
-      stub.watchRouting(request, new Watch());
+    if (closed) {
+      return;
     }
+    if (failures > 0 && controlPlane instanceof ManagedChannel channel) {
+      // The channel's own reconnect backoff would otherwise hold this retry back for seconds
+      // after the control plane is back.
+      channel.resetConnectBackoff();
+    }
+    stub.watchRouting(request, new Watch());
   }
 
   private synchronized void reconnectLater(String why) {

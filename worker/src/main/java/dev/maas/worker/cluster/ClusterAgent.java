@@ -258,7 +258,14 @@ public final class ClusterAgent implements AutoCloseable {
     } else {
       log.debug("assignment stream: {}; reconnecting in {} ms", why, delay.toMillis());
     }
-    schedule(this::watch, delay);
+    schedule(
+        () -> {
+          // Without this the channel's own connect backoff holds the retry back for seconds
+          // after the control plane is back.
+          channel.resetConnectBackoff();
+          watch();
+        },
+        delay);
   }
 
   private void reachable() {
