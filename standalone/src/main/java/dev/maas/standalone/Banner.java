@@ -1,7 +1,7 @@
 package dev.maas.standalone;
 
 import dev.maas.standalone.demo.DemoBootstrap;
-import dev.maas.standalone.demo.DemoKeyFile;
+import dev.maas.standalone.demo.DemoCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * What the platform says once it is up: where each service listens, where the admin token and the
- * demo key are, and a ready-to-paste call through the gateway with the demo key.
+ * demo credentials are, and ready-to-paste calls through the gateway with the demo's infer key.
  */
 final class Banner {
 
@@ -18,7 +18,7 @@ final class Banner {
   /**
    * The banner text.
    *
-   * @param demo whether the demo bootstrap ran (and so the demo key file exists)
+   * @param demo whether the demo bootstrap ran (and so the demo credentials file exists)
    * @param startup from the start of the launch until the demo served
    */
   static String text(Platform platform, boolean demo, Duration startup) {
@@ -54,36 +54,36 @@ final class Banner {
     if (!demo) {
       return out.toString();
     }
-    String keyFile = dataDir.resolve(DemoKeyFile.NAME).toString();
+    String credentials = DemoCredentials.sourceable(DemoCredentials.file(dataDir));
     out.append(
         String.format(
             Locale.ROOT,
-            "  demo API key   %s  (tenant %s, scopes infer and manage; shown nowhere else)%n%n",
-            keyFile,
+            "  demo keys      %s  (tenant %s: an infer key and a manage key, shown nowhere else)%n%n",
+            credentials,
             DemoBootstrap.TENANT));
-    out.append(tryIt(platform.gatewayPort(), keyFile));
+    out.append(tryIt(platform.gatewayPort(), credentials));
     return out.toString();
   }
 
-  private static String tryIt(int gatewayPort, String keyFile) {
+  private static String tryIt(int gatewayPort, String credentials) {
     return """
-        Try it with the maas CLI (lenet's 10 class probabilities, top 3):
+        Load the demo keys into your shell, then ask lenet for its 10 class probabilities:
 
-          MAAS_API_KEY=$(cat %2$s) MAAS_GATEWAY=localhost:%1$d \\
-            cli/bin/maas infer lenet --random --top 3
+          . %2$s
+          cli/bin/maas infer lenet --random --top 3
 
         with buf curl (affine answers y = 2x + 1):
 
           buf curl --protocol grpc --http2-prior-knowledge \\
-            -H "authorization: Bearer $(cat %2$s)" \\
+            -H "authorization: Bearer $MAAS_API_KEY" \\
             http://localhost:%1$d/inference.GRPCInferenceService/ModelInfer \\
             -d '{"model_name": "affine", "inputs": [{"name": "x", "datatype": "FP32", \
         "shape": [1, 4], "contents": {"fp32_contents": [1, 2, 3, 4]}}]}'
 
         or with Triton's Python client:
 
-          import numpy as np, tritonclient.grpc as grpcclient
-          key = open("%2$s").read().strip()
+          import os, numpy as np, tritonclient.grpc as grpcclient
+          key = os.environ["MAAS_API_KEY"]
           client = grpcclient.InferenceServerClient("localhost:%1$d")
           images = np.random.rand(1, 32, 32, 3).astype(np.float32)
           inputs = [grpcclient.InferInput("images", images.shape, "FP32")]
@@ -91,7 +91,7 @@ final class Banner {
           result = client.infer("lenet", inputs, headers={"authorization": "Bearer " + key})
           print(result.as_numpy("probabilities"))
         """
-        .formatted(gatewayPort, keyFile);
+        .formatted(gatewayPort, credentials);
   }
 
   private static String metrics(int port, String path) {

@@ -8,6 +8,7 @@ import dev.maas.gateway.snapshot.ReconnectBackoff;
 import dev.maas.proto.admin.v1.Device;
 import dev.maas.standalone.demo.Bearer;
 import dev.maas.standalone.demo.DemoBootstrap;
+import dev.maas.standalone.demo.DemoCredentials;
 import dev.maas.worker.Worker;
 import dev.maas.worker.WorkerOptions;
 import dev.maas.worker.cluster.ClusterOptions;
@@ -136,9 +137,9 @@ public final class Platform implements AutoCloseable {
    * Runs the {@link DemoBootstrap demo bootstrap} against this platform: makes what is missing and
    * waits until the demo models serve through the gateway.
    *
-   * @return the demo API key
+   * @return the demo credentials, as saved in the data directory
    */
-  public String bootstrapDemo(Duration servingTimeout) throws InterruptedException {
+  public DemoCredentials bootstrapDemo(Duration servingTimeout) throws InterruptedException {
     ManagedChannel controlPlaneChannel = loopbackChannel(controlPlanePort());
     ManagedChannel gatewayChannel = loopbackChannel(gatewayPort());
     try {
@@ -146,6 +147,8 @@ public final class Platform implements AutoCloseable {
               Bearer.over(controlPlaneChannel, adminToken()),
               gatewayChannel,
               options.dataDir(),
+              "localhost:" + gatewayPort(),
+              "localhost:" + controlPlanePort(),
               deviceForDeployments())
           .run(servingTimeout);
     } finally {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import dev.maas.proto.admin.v1.ListModelsRequest;
+import dev.maas.proto.admin.v1.ListModelsResponse;
+import dev.maas.proto.admin.v1.ModelServiceGrpc;
 import dev.maas.proto.admin.v1.Scope;
 import dev.maas.proto.admin.v1.UsageRecord;
 import dev.maas.proto.inference.ModelInferRequest;
@@ -15,7 +18,7 @@ import dev.maas.proto.inference.ModelMetadataResponse;
 import dev.maas.proto.inference.ModelMetadataResponse.TensorMetadata;
 import dev.maas.proto.inference.ModelReadyRequest;
 import dev.maas.standalone.demo.DemoBootstrap;
-import dev.maas.standalone.demo.DemoKeyFile;
+import dev.maas.standalone.demo.DemoCredentials;
 import dev.maas.standalone.testing.StandaloneExtension;
 import dev.maas.standalone.testing.Tensors;
 import dev.maas.standalone.testing.TestAdmin;
@@ -30,6 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,14 +51,99 @@ class StandalonePlatformTest {
   private static final Duration SERVING = Duration.ofMinutes(2);
 
   @Test
-  void demoKeyFile_isPrivateToItsOwner_andHoldsTheDemoKey() throws Exception {
-    Path file = platform.dataDir().resolve(DemoKeyFile.NAME);
+  void demoCredentials_arePrivateToTheirOwner_andHoldAnInferKeyAndAManageKey() throws Exception {
+    Path file = DemoCredentials.file(platform.dataDir());
+    DemoCredentials credentials = platform.demoCredentials();
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
-    assertThat(Files.readString(file, StandardCharsets.UTF_8).strip())
-        .isEqualTo(platform.demoKey())
-        .startsWith("mk_");
+    assertThat(DemoCredentials.read(platform.dataDir())).contains(credentials);
+    assertThat(credentials.inferKey()).startsWith("mk_").isNotEqualTo(credentials.manageKey());
+    assertThat(credentials.manageKey()).startsWith("mk_");
+    assertThat(credentials.gateway()).isEqualTo("localhost:" + platform.platform().gatewayPort());
+    assertThat(credentials.endpoint())
+        .isEqualTo("localhost:" + platform.platform().controlPlanePort());
+
+    ListModelsResponse models =
+        ModelServiceGrpc.newBlockingStub(platform.adminAs(credentials.manageKey()))
+            .listModels(ListModelsRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build());
+    assertThat(models.getModelsCount()).isEqualTo(3);
+    assertThat(output(credentials.inferKey(), Tensors.affine("affine", "", 1, 2, 3, 4)))
+        .containsExactly(3f, 5f, 7f, 9f);
+
+    StatusRuntimeException inferAsManager =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                platform
+                    .gateway(credentials.manageKey())
+                    .modelInfer(Tensors.affine("affine", "", 1, 2, 3, 4)));
+    assertThat(inferAsManager.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    StatusRuntimeException manageAsInferrer =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                ModelServiceGrpc.newBlockingStub(platform.adminAs(credentials.inferKey()))
+                    .listModels(
+                        ListModelsRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build()));
+    assertThat(manageAsInferrer.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void bannerCommand_pastedIntoAShell_answersWithTenProbabilitiesSummingToOne() throws Exception {
+    String banner = Banner.text(platform.platform(), true, Duration.ZERO);
+    List<String> pasted = pasteBlock(banner, "Load the demo keys");
+    assertThat(pasted).anyMatch(line -> line.startsWith("cli/bin/maas infer lenet"));
+    Path repository = Path.of("").toAbsolutePath().getParent();
+    assertThat(repository.resolve("cli/target/maas.jar"))
+        .as("the maas CLI, which the build packages before this module")
+        .isRegularFile();
+
+    Process shell =
+        new ProcessBuilder("sh", "-c", String.join("\n", pasted))
+            .directory(repository.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(shell.waitFor()).as(printed).isZero();
+    List<Double> probabilities = probabilities(printed);
+    assertThat(probabilities).as(printed).hasSize(10).allMatch(p -> p >= 0 && p <= 1);
+    assertThat(probabilities.stream().mapToDouble(Double::doubleValue).sum())
+        .as(printed)
+        .isCloseTo(1.0, within(1e-4));
+  }
+
+  /** The indented lines of the banner's block that follows the line starting with {@code title}. */
+  private static List<String> pasteBlock(String banner, String title) {
+    List<String> lines = banner.lines().toList();
+    int header = 0;
+    while (!lines.get(header).startsWith(title)) {
+      header++;
+    }
+    int first = header + 1;
+    while (lines.get(first).isBlank()) {
+      first++;
+    }
+    List<String> block = new ArrayList<>();
+    for (int i = first; i < lines.size() && !lines.get(i).isBlank(); i++) {
+      block.add(lines.get(i).strip());
+    }
+    return block;
+  }
+
+  /**
+   * The values the CLI's table shows for lenet's {@code probabilities} output (after its shape).
+   */
+  private static List<Double> probabilities(String printed) {
+    String row =
+        printed
+            .lines()
+            .filter(line -> line.startsWith("probabilities"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no probabilities row in:\n" + printed));
+    String values = row.substring(row.lastIndexOf('[') + 1, row.lastIndexOf(']'));
+    return Arrays.stream(values.split(",")).map(String::strip).map(Double::valueOf).toList();
   }
 
   @Test

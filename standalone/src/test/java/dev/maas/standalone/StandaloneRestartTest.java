@@ -14,12 +14,10 @@ import dev.maas.proto.admin.v1.Tenant;
 import dev.maas.proto.admin.v1.TenantServiceGrpc;
 import dev.maas.proto.inference.ModelInferResponse;
 import dev.maas.standalone.demo.DemoBootstrap;
-import dev.maas.standalone.demo.DemoKeyFile;
+import dev.maas.standalone.demo.DemoCredentials;
 import dev.maas.standalone.testing.StandaloneExtension;
 import dev.maas.standalone.testing.Tensors;
 import io.grpc.Channel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,20 +28,23 @@ class StandaloneRestartTest {
   @RegisterExtension static final StandaloneExtension platform = new StandaloneExtension();
 
   @Test
-  void restart_keepsTheDemoKeyAndModelsWorking_andTheBootstrapMakesNoDuplicates() throws Exception {
+  void restart_keepsTheDemoKeysAndModelsWorking_andTheBootstrapMakesNoDuplicates()
+      throws Exception {
     String key = platform.demoKey();
-    String keyFile =
-        Files.readString(platform.dataDir().resolve(DemoKeyFile.NAME), StandardCharsets.UTF_8);
+    DemoCredentials credentials = platform.demoCredentials();
     float[] images = Tensors.randomFloats(32 * 32 * 3, 3);
     List<Float> before = lenet(key, images);
 
     platform.stop();
     platform.start();
 
-    assertThat(platform.demoKey()).isEqualTo(key);
-    assertThat(
-            Files.readString(platform.dataDir().resolve(DemoKeyFile.NAME), StandardCharsets.UTF_8))
-        .isEqualTo(keyFile);
+    // The keys are kept; the addresses follow this start's ports (ephemeral in this test).
+    DemoCredentials expected =
+        credentials.at(
+            "localhost:" + platform.platform().gatewayPort(),
+            "localhost:" + platform.platform().controlPlanePort());
+    assertThat(platform.demoCredentials()).isEqualTo(expected);
+    assertThat(DemoCredentials.read(platform.dataDir())).contains(expected);
     List<Float> after = lenet(key, images);
     assertThat(after).hasSameSizeAs(before);
     for (int i = 0; i < before.size(); i++) {
@@ -66,7 +67,13 @@ class StandaloneRestartTest {
                 .listApiKeys(
                     ListApiKeysRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build())
                 .getKeysList())
-        .hasSize(1);
+        .hasSize(2);
+    assertThat(
+            ModelServiceGrpc.newBlockingStub(platform.adminAs(credentials.manageKey()))
+                .listModels(ListModelsRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build())
+                .getModelsCount())
+        .as("the manage key still administers the demo tenant")
+        .isEqualTo(3);
     List<Model> models =
         ModelServiceGrpc.newBlockingStub(admin)
             .listModels(ListModelsRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build())

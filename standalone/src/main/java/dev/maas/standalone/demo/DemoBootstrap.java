@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets up the demo through the admin API, skipping whatever exists already: the tenant {@value
- * #TENANT}, an API key with the {@code infer} and {@code manage} scopes (its text written once to
- * {@link DemoKeyFile}), and the {@link DemoModel demo models} uploaded as version 1 and deployed.
- * Then waits until they serve through the gateway. Running it again changes nothing.
+ * #TENANT}, an {@code infer} key and a {@code manage} key (their secrets written once to {@link
+ * DemoCredentials}), and the {@link DemoModel demo models} uploaded as version 1 and deployed. Then
+ * waits until they serve through the gateway. Running it again changes nothing but the addresses in
+ * the credentials file, should the ports have moved.
  */
 public final class DemoBootstrap {
 
@@ -46,43 +47,50 @@ public final class DemoBootstrap {
 
   private final Channel admin;
   private final Channel gateway;
-  private final DemoKeyFile keyFile;
+  private final Path dataDir;
+  private final String gatewayAddress;
+  private final String adminAddress;
   private final Device device;
 
   /**
    * A bootstrap that administers through {@code admin} (a channel carrying the admin token) and
    * probes {@code gateway} (a plain channel to the gateway).
    *
-   * @param dataDir where the demo key file goes
+   * @param dataDir where the demo credentials file goes
+   * @param gatewayAddress the gateway's host:port, written to the credentials file
+   * @param adminAddress the admin API's host:port, written to the credentials file
    * @param device the device to deploy on, the worker's
    */
-  public DemoBootstrap(Channel admin, Channel gateway, Path dataDir, Device device) {
+  public DemoBootstrap(
+      Channel admin,
+      Channel gateway,
+      Path dataDir,
+      String gatewayAddress,
+      String adminAddress,
+      Device device) {
     this.admin = admin;
     this.gateway = gateway;
-    this.keyFile = new DemoKeyFile(dataDir);
+    this.dataDir = dataDir;
+    this.gatewayAddress = gatewayAddress;
+    this.adminAddress = adminAddress;
     this.device = device;
   }
 
   /**
    * Makes what is missing and waits until every demo model serves.
    *
-   * @return the demo API key
+   * @return the demo credentials, as saved
    * @throws IllegalStateException when an upload fails or the models do not serve in time
    */
-  public String run(Duration servingTimeout) throws InterruptedException {
+  public DemoCredentials run(Duration servingTimeout) throws InterruptedException {
     ensureTenant();
-    String key = ensureKey();
+    DemoCredentials credentials = ensureCredentials();
     for (DemoModel model : DemoModel.all()) {
       ensureDeployment(model, ensureVersion(model));
     }
-    new ServingProbe(Bearer.over(gateway, key))
+    new ServingProbe(Bearer.over(gateway, credentials.inferKey()))
         .awaitServing(DemoModel.all().stream().map(DemoModel::name).toList(), servingTimeout);
-    return key;
-  }
-
-  /** The file the demo key is kept in. */
-  public Path keyFile() {
-    return keyFile.path();
+    return credentials;
   }
 
   private void ensureTenant() {
@@ -95,30 +103,47 @@ public final class DemoBootstrap {
     log.info("created tenant {}", TENANT);
   }
 
-  /** The saved key while the control plane still knows it active, else a new one, saved. */
-  private String ensureKey() {
-    Optional<String> saved = keyFile.read();
-    if (saved.isPresent() && isActive(keyId(saved.get()))) {
-      return saved.get();
+  /**
+   * The saved keys, each kept while the control plane still knows it active and replaced by a new
+   * one otherwise; the file is rewritten when anything changed, addresses included.
+   */
+  private DemoCredentials ensureCredentials() {
+    Optional<DemoCredentials> saved = DemoCredentials.read(dataDir);
+    String infer =
+        saved
+            .map(DemoCredentials::inferKey)
+            .filter(key -> isActive(keyId(key)))
+            .orElseGet(() -> createKey(Scope.SCOPE_INFER, "demo infer key"));
+    String manage =
+        saved
+            .map(DemoCredentials::manageKey)
+            .filter(key -> isActive(keyId(key)))
+            .orElseGet(() -> createKey(Scope.SCOPE_MANAGE, "demo manage key"));
+    DemoCredentials credentials =
+        new DemoCredentials(TENANT, infer, manage, gatewayAddress, adminAddress);
+    if (saved.equals(Optional.of(credentials))) {
+      return credentials;
     }
-    String key =
-        ApiKeyServiceGrpc.newBlockingStub(admin)
-            .createApiKey(
-                CreateApiKeyRequest.newBuilder()
-                    .setTenant(TENANT)
-                    .addScopes(Scope.SCOPE_INFER)
-                    .addScopes(Scope.SCOPE_MANAGE)
-                    .setDescription("demo key, kept in " + keyFile.path().getFileName())
-                    .build())
-            .getSecret();
-    keyFile.write(key);
-    if (saved.isPresent()) {
+    credentials.write(dataDir);
+    if (saved.isEmpty()) {
+      log.info("created the demo keys; they are in {}", DemoCredentials.file(dataDir));
+    } else if (!saved.get().inferKey().equals(infer) || !saved.get().manageKey().equals(manage)) {
       log.warn(
-          "the demo key in {} was revoked, expired or deleted: wrote a new one", keyFile.path());
-    } else {
-      log.info("created the demo API key; it is in {}", keyFile.path());
+          "a demo key in {} was revoked, expired or deleted: wrote a new one",
+          DemoCredentials.file(dataDir));
     }
-    return key;
+    return credentials;
+  }
+
+  private String createKey(Scope scope, String description) {
+    return ApiKeyServiceGrpc.newBlockingStub(admin)
+        .createApiKey(
+            CreateApiKeyRequest.newBuilder()
+                .setTenant(TENANT)
+                .addScopes(scope)
+                .setDescription(description + ", kept in " + DemoCredentials.FILE_NAME)
+                .build())
+        .getSecret();
   }
 
   private boolean isActive(String keyId) {

@@ -5,6 +5,8 @@ import dev.maas.proto.inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlo
 import dev.maas.standalone.Platform;
 import dev.maas.standalone.StandaloneOptions;
 import dev.maas.standalone.demo.Bearer;
+import dev.maas.standalone.demo.DemoCredentials;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +31,7 @@ public final class StandaloneExtension implements BeforeAllCallback, AfterAllCal
 
   private Path dataDir;
   private Platform platform;
-  private String demoKey;
+  private DemoCredentials demo;
   private ManagedChannel gatewayChannel;
   private ManagedChannel controlPlaneChannel;
 
@@ -59,7 +61,7 @@ public final class StandaloneExtension implements BeforeAllCallback, AfterAllCal
     platform = Platform.start(options);
     gatewayChannel = Platform.loopbackChannel(platform.gatewayPort());
     controlPlaneChannel = Platform.loopbackChannel(platform.controlPlanePort());
-    demoKey = platform.bootstrapDemo(DEMO_TIMEOUT);
+    demo = platform.bootstrapDemo(DEMO_TIMEOUT);
   }
 
   /** Stops the platform, keeping its data directory. */
@@ -83,9 +85,14 @@ public final class StandaloneExtension implements BeforeAllCallback, AfterAllCal
     return dataDir;
   }
 
-  /** The demo key the bootstrap made (or found) on the latest start. */
+  /** The demo's infer key, as the bootstrap made (or found) it on the latest start. */
   public String demoKey() {
-    return demoKey;
+    return demo.inferKey();
+  }
+
+  /** The demo's credentials, as the bootstrap saved them on the latest start. */
+  public DemoCredentials demoCredentials() {
+    return demo;
   }
 
   /** An inference stub on the gateway that presents {@code key}. */
@@ -98,6 +105,11 @@ public final class StandaloneExtension implements BeforeAllCallback, AfterAllCal
   public TestAdmin admin() {
     return new TestAdmin(
         Bearer.over(controlPlaneChannel, platform.adminToken()), platform.deviceForDeployments());
+  }
+
+  /** A channel to the admin API that presents {@code credential} (a manage key or admin token). */
+  public Channel adminAs(String credential) {
+    return Bearer.over(controlPlaneChannel, credential);
   }
 
   private static void deleteTree(Path root) throws IOException {
