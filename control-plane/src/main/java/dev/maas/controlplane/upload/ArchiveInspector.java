@@ -5,6 +5,7 @@ import dev.maas.controlplane.model.ModelSignature;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -27,6 +28,9 @@ final class ArchiveInspector {
 
   /** The largest saved_model.pb read into memory; weights belong in variables/. */
   private static final long MAX_GRAPH_BYTES = 1L << 30;
+
+  /** The longest file or directory name (one path segment) that file systems hold, in bytes. */
+  static final int MAX_NAME_BYTES = 255;
 
   private final int maxFiles;
   private final long maxUnpackedBytes;
@@ -124,10 +128,23 @@ final class ArchiveInspector {
     if (raw.startsWith("/")) {
       throw new RejectedArchiveException("the archive has an absolute path: '" + raw + "'");
     }
+    if (raw.indexOf('\\') >= 0 || raw.indexOf('\0') >= 0) {
+      // Workers refuse these when they unpack; refuse them here, where the uploader hears why.
+      throw new RejectedArchiveException(
+          "the archive has a path with a backslash or NUL character: '" + raw + "'");
+    }
     StringBuilder name = new StringBuilder();
     for (String segment : raw.split("/")) {
       if (segment.equals("..")) {
         throw new RejectedArchiveException("the archive has a path with '..': '" + raw + "'");
+      }
+      if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new RejectedArchiveException(
+            "the archive has a file or directory name longer than "
+                + MAX_NAME_BYTES
+                + " bytes, which no file system can hold: '"
+                + raw
+                + "'");
       }
       if (segment.isEmpty() || segment.equals(".")) {
         continue;

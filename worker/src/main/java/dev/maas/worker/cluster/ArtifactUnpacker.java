@@ -3,6 +3,7 @@ package dev.maas.worker.cluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ final class ArtifactUnpacker {
 
   /** Most entries an artifact may hold; a SavedModel has a handful. */
   static final int MAX_ENTRIES = 100_000;
+
+  /** The longest file or directory name file systems hold, in bytes. */
+  static final int MAX_NAME_BYTES = 255;
 
   private ArtifactUnpacker() {}
 
@@ -86,6 +90,10 @@ final class ArtifactUnpacker {
     for (String segment : relative.split("/")) {
       if (segment.equals("..")) {
         throw new ArtifactRejectedException("archive entry '" + name + "' leaves its directory");
+      }
+      if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new ArtifactRejectedException(
+            "archive entry '" + name + "' has a name longer than " + MAX_NAME_BYTES + " bytes");
       }
     }
     Path destination = root.resolve(relative).normalize();
