@@ -125,7 +125,9 @@ public final class Gateway implements AutoCloseable {
             GatewayStatusMapping::toException,
             InferenceFront.OPEN_METHODS);
     this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(options.port()))
+        options
+            .connections()
+            .applyTo(NettyServerBuilder.forAddress(new InetSocketAddress(options.port())))
             .maxInboundMessageSize(options.maxMessageBytes())
             .addService(InferenceFront.definition(forwarded, local, auth))
             .addService(health.service())

@@ -4,6 +4,7 @@ import dev.maas.gateway.forwarding.RetryPolicy;
 import dev.maas.gateway.routing.EjectionPolicy;
 import dev.maas.gateway.snapshot.ReconnectBackoff;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Everything a gateway is started with.
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param usageReportInterval how often usage is reported
  * @param shutdownGrace how long in-flight calls may finish on shutdown
  * @param maxTenantLabels tenants with a label value of their own in the metrics
+ * @param connections idle-connection timeout and keepalive ping policy of the tenant-facing server
  */
 public record GatewayOptions(
     String controlPlane,
@@ -35,10 +37,47 @@ public record GatewayOptions(
     ReconnectBackoff reconnect,
     Duration usageReportInterval,
     Duration shutdownGrace,
-    int maxTenantLabels) {
+    int maxTenantLabels,
+    ConnectionLimits connections) {
 
   /** Default largest message: 64 MiB, as the worker's. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  public GatewayOptions {
+    Objects.requireNonNull(connections, "connections");
+  }
+
+  /** Options with the default {@link ConnectionLimits}. */
+  public GatewayOptions(
+      String controlPlane,
+      String clusterToken,
+      String gatewayId,
+      int port,
+      int metricsPort,
+      int replicasHint,
+      int maxMessageBytes,
+      RetryPolicy retry,
+      EjectionPolicy ejection,
+      ReconnectBackoff reconnect,
+      Duration usageReportInterval,
+      Duration shutdownGrace,
+      int maxTenantLabels) {
+    this(
+        controlPlane,
+        clusterToken,
+        gatewayId,
+        port,
+        metricsPort,
+        replicasHint,
+        maxMessageBytes,
+        retry,
+        ejection,
+        reconnect,
+        usageReportInterval,
+        shutdownGrace,
+        maxTenantLabels,
+        ConnectionLimits.defaults());
+  }
 
   @Override
   public String toString() {
@@ -89,7 +128,8 @@ public record GatewayOptions(
         reconnect,
         usageReportInterval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
   }
 
   /** These options with another ejection policy. */
@@ -107,7 +147,8 @@ public record GatewayOptions(
         reconnect,
         usageReportInterval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
   }
 
   /** These options with another metrics port. */
@@ -125,7 +166,8 @@ public record GatewayOptions(
         reconnect,
         usageReportInterval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
   }
 
   /** These options with another largest message. */
@@ -143,7 +185,8 @@ public record GatewayOptions(
         reconnect,
         usageReportInterval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
   }
 
   /** These options with another usage report interval. */
@@ -161,7 +204,8 @@ public record GatewayOptions(
         reconnect,
         interval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
   }
 
   /** These options with another retry policy. */
@@ -179,6 +223,26 @@ public record GatewayOptions(
         reconnect,
         usageReportInterval,
         shutdownGrace,
-        maxTenantLabels);
+        maxTenantLabels,
+        connections);
+  }
+
+  /** These options with other connection limits. */
+  public GatewayOptions withConnections(ConnectionLimits limits) {
+    return new GatewayOptions(
+        controlPlane,
+        clusterToken,
+        gatewayId,
+        port,
+        metricsPort,
+        replicasHint,
+        maxMessageBytes,
+        retry,
+        ejection,
+        reconnect,
+        usageReportInterval,
+        shutdownGrace,
+        maxTenantLabels,
+        limits);
   }
 }

@@ -99,6 +99,22 @@ public final class Main implements Callable<Integer> {
   int shutdownGraceSeconds;
 
   @Option(
+      names = "--max-connection-idle-seconds",
+      defaultValue = "300",
+      description =
+          "Close a client connection that has had no call for this long, with GOAWAY; 0 keeps"
+              + " idle connections (default ${DEFAULT-VALUE}).")
+  long maxConnectionIdleSeconds;
+
+  @Option(
+      names = "--permit-keepalive-seconds",
+      defaultValue = "10",
+      description =
+          "Shortest interval between a client's keepalive pings; a client pinging more often is"
+              + " disconnected with GOAWAY ENHANCE_YOUR_CALM (default ${DEFAULT-VALUE}).")
+  long permitKeepAliveSeconds;
+
+  @Option(
       names = "--metrics-max-tenants",
       defaultValue = "100",
       description =
@@ -149,6 +165,10 @@ public final class Main implements Callable<Integer> {
     if (maxAttempts < 1) {
       throw parameterError("--max-attempts must be at least 1");
     }
+    if (maxConnectionIdleSeconds < 0 || permitKeepAliveSeconds < 0) {
+      throw parameterError(
+          "--max-connection-idle-seconds and --permit-keepalive-seconds must not be negative");
+    }
     RetryPolicy defaults = RetryPolicy.defaults();
     return new GatewayOptions(
         controlPlane,
@@ -163,7 +183,10 @@ public final class Main implements Callable<Integer> {
         new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         Duration.ofMillis(Math.round(usageReportIntervalSeconds * 1000)),
         Duration.ofSeconds(shutdownGraceSeconds),
-        metricsMaxTenants);
+        metricsMaxTenants,
+        new ConnectionLimits(
+            Duration.ofSeconds(maxConnectionIdleSeconds),
+            Duration.ofSeconds(permitKeepAliveSeconds)));
   }
 
   private String clusterToken() throws Exception {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,25 @@ class MainTest {
     assertThat(options.clusterToken()).isEqualTo("tok");
     assertThat(options.gatewayId()).isEqualTo("g1");
     assertThat(options.toString()).doesNotContain("tok");
+  }
+
+  @Test
+  void connectionLimits_comeFromFlagsOrEnvironment_withDefaults() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "MAAS_CONTROL_PLANE", "cp:7001",
+            "MAAS_CLUSTER_TOKEN", "tok",
+            "MAAS_MAX_CONNECTION_IDLE_SECONDS", "42");
+    CommandLine command = Main.commandLine(env);
+    command.parseArgs("--permit-keepalive-seconds", "7");
+    GatewayOptions options = ((Main) command.getCommand()).options();
+
+    assertThat(options.connections())
+        .isEqualTo(new ConnectionLimits(Duration.ofSeconds(42), Duration.ofSeconds(7)));
+    CommandLine defaults = Main.commandLine(Map.of("MAAS_CLUSTER_TOKEN", "tok"));
+    defaults.parseArgs("--control-plane", "cp:7001");
+    assertThat(((Main) defaults.getCommand()).options().connections())
+        .isEqualTo(ConnectionLimits.defaults());
   }
 
   @Test

@@ -99,6 +99,22 @@ public final class Main implements Callable<Integer> {
   int shutdownGraceSeconds;
 
   @Option(
+      names = "--max-connection-idle-seconds",
+      defaultValue = "300",
+      description =
+          "Close a client connection that has had no call for this long, with GOAWAY; 0 keeps"
+              + " idle connections (default ${DEFAULT-VALUE}).")
+  long maxConnectionIdleSeconds;
+
+  @Option(
+      names = "--permit-keepalive-seconds",
+      defaultValue = "10",
+      description =
+          "Shortest interval between a client's keepalive pings; a client pinging more often is"
+              + " disconnected with GOAWAY ENHANCE_YOUR_CALM (default ${DEFAULT-VALUE}).")
+  long permitKeepAliveSeconds;
+
+  @Option(
       names = "--demo-models",
       description = "Write the demo models into the repository first (models already there stay).")
   boolean demoModels;
@@ -142,7 +158,8 @@ public final class Main implements Callable<Integer> {
             session,
             maxMessageBytes,
             Duration.ofSeconds(shutdownGraceSeconds),
-            clusterOptions);
+            clusterOptions,
+            connectionLimits());
     Worker worker = Worker.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -156,6 +173,15 @@ public final class Main implements Callable<Integer> {
                 "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private ConnectionLimits connectionLimits() {
+    try {
+      return new ConnectionLimits(
+          Duration.ofSeconds(maxConnectionIdleSeconds), Duration.ofSeconds(permitKeepAliveSeconds));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   /**

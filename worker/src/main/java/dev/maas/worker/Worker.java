@@ -63,7 +63,9 @@ public final class Worker implements AutoCloseable {
             metrics,
             () -> health.update(isReady()));
     this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(options.port()))
+        options
+            .connections()
+            .applyTo(NettyServerBuilder.forAddress(new InetSocketAddress(options.port())))
             .maxInboundMessageSize(options.maxMessageBytes())
             .addService(inferenceService(options, registry, this::isReady, metrics))
             .addService(health.service())

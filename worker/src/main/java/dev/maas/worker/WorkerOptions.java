@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param maxMessageBytes largest gRPC message accepted
  * @param shutdownGrace how long in-flight requests may run on shutdown
  * @param cluster present in cluster mode: models come from the control plane's assignments
+ * @param connections idle-connection timeout and keepalive ping policy of the gRPC server
  */
 public record WorkerOptions(
     Path modelRepository,
@@ -28,7 +29,8 @@ public record WorkerOptions(
     SessionSettings session,
     int maxMessageBytes,
     Duration shutdownGrace,
-    Optional<ClusterOptions> cluster) {
+    Optional<ClusterOptions> cluster,
+    ConnectionLimits connections) {
 
   /** Default gRPC port, as Triton's. */
   public static final int DEFAULT_PORT = 9001;
@@ -41,6 +43,29 @@ public record WorkerOptions(
 
   public WorkerOptions {
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(connections, "connections");
+  }
+
+  /** Options with the default {@link ConnectionLimits}. */
+  public WorkerOptions(
+      Path modelRepository,
+      int port,
+      int metricsPort,
+      Duration pollInterval,
+      SessionSettings session,
+      int maxMessageBytes,
+      Duration shutdownGrace,
+      Optional<ClusterOptions> cluster) {
+    this(
+        modelRepository,
+        port,
+        metricsPort,
+        pollInterval,
+        session,
+        maxMessageBytes,
+        shutdownGrace,
+        cluster,
+        ConnectionLimits.defaults());
   }
 
   /** Options of a standalone worker, serving a model repository. */
@@ -85,7 +110,8 @@ public record WorkerOptions(
         session,
         maxMessageBytes,
         shutdownGrace,
-        cluster);
+        cluster,
+        connections);
   }
 
   /** A copy in cluster mode, keeping the assigned models in {@link #modelRepository()}. */
@@ -98,6 +124,35 @@ public record WorkerOptions(
         session,
         maxMessageBytes,
         shutdownGrace,
-        Optional.of(clusterOptions));
+        Optional.of(clusterOptions),
+        connections);
+  }
+
+  /** A copy with another largest message. */
+  public WorkerOptions withMaxMessageBytes(int bytes) {
+    return new WorkerOptions(
+        modelRepository,
+        port,
+        metricsPort,
+        pollInterval,
+        session,
+        bytes,
+        shutdownGrace,
+        cluster,
+        connections);
+  }
+
+  /** A copy with other connection limits. */
+  public WorkerOptions withConnections(ConnectionLimits limits) {
+    return new WorkerOptions(
+        modelRepository,
+        port,
+        metricsPort,
+        pollInterval,
+        session,
+        maxMessageBytes,
+        shutdownGrace,
+        cluster,
+        limits);
   }
 }

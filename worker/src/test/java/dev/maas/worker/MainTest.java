@@ -55,6 +55,25 @@ class MainTest {
   }
 
   @Test
+  void connectionLimits_comeFromFlagsOrEnvironment_withDefaults() {
+    Main main =
+        parse(
+            Map.of("MAAS_MAX_CONNECTION_IDLE_SECONDS", "42"),
+            "--model-repository",
+            dir.toString(),
+            "--permit-keepalive-seconds",
+            "7");
+    Main defaults = parse(Map.of(), "--model-repository", dir.toString());
+
+    assertThat(main.maxConnectionIdleSeconds).isEqualTo(42);
+    assertThat(main.permitKeepAliveSeconds).isEqualTo(7);
+    assertThat(defaults.maxConnectionIdleSeconds)
+        .isEqualTo(ConnectionLimits.DEFAULT_MAX_CONNECTION_IDLE.toSeconds());
+    assertThat(defaults.permitKeepAliveSeconds)
+        .isEqualTo(ConnectionLimits.DEFAULT_PERMIT_KEEPALIVE_TIME.toSeconds());
+  }
+
+  @Test
   void missingModelRepository_isAUsageError() {
     java.io.StringWriter err = new java.io.StringWriter();
     int exit =

@@ -26,8 +26,18 @@ final class InferRequestDecoder {
 
   private InferRequestDecoder() {}
 
+  /**
+   * Checks a request against a signature.
+   *
+   * @param allowNonFinite whether FP32 and FP64 inputs may hold NaN and ±Inf (the model's {@code
+   *     allow_non_finite_inputs})
+   * @throws InvalidInputException naming the input and what the model expects
+   */
   static DecodedRequest decode(
-      ModelInferRequest request, ModelSignature signature, BatchingConfig batching) {
+      ModelInferRequest request,
+      ModelSignature signature,
+      BatchingConfig batching,
+      boolean allowNonFinite) {
     boolean raw = request.getRawInputContentsCount() > 0;
     if (raw && request.getRawInputContentsCount() != request.getInputsCount()) {
       throw new InvalidInputException(
@@ -66,7 +76,7 @@ final class InferRequestDecoder {
                 + "'; the model's inputs are "
                 + describe(signature.inputs()));
       }
-      HostTensor tensor = decodeInput(request, index, spec, raw);
+      HostTensor tensor = decodeInput(request, index, spec, raw, allowNonFinite);
       if (batching.batching()) {
         batch = checkBatch(tensor, batch, batching);
       }
@@ -77,7 +87,7 @@ final class InferRequestDecoder {
   }
 
   private static HostTensor decodeInput(
-      ModelInferRequest request, int index, TensorSpec spec, boolean raw) {
+      ModelInferRequest request, int index, TensorSpec spec, boolean raw, boolean allowNonFinite) {
     InferInputTensor input = request.getInputs(index);
     String name = spec.name();
     DataType type =
@@ -98,10 +108,16 @@ final class InferRequestDecoder {
     long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
     checkShape(name, shape, spec);
     int elements = elementCount(name, shape);
-    ByteString data =
-        raw
-            ? checkRaw(name, type, request.getRawInputContents(index), elements)
-            : TypedContents.toRaw(name, type, input.getContents(), elements);
+    boolean finiteOnly = !allowNonFinite && FiniteValues.applies(type);
+    ByteString data;
+    if (raw) {
+      data = checkRaw(name, type, request.getRawInputContents(index), elements);
+      if (finiteOnly) {
+        FiniteValues.requireFinite(name, type, shape, data);
+      }
+    } else {
+      data = TypedContents.toRaw(name, type, input.getContents(), shape, elements, finiteOnly);
+    }
     return new HostTensor(name, type, shape, data);
   }
 
@@ -133,18 +149,17 @@ final class InferRequestDecoder {
 
   private static long checkBatch(HostTensor tensor, long batch, BatchingConfig batching) {
     long size = tensor.dim(0);
-    if (size == 0) {
-      throw new InvalidInputException(
-          "input '" + tensor.name() + "' has batch size 0; send at least one row");
-    }
-    if (size > batching.maxBatchSize()) {
+    if (size == 0 || size > batching.maxBatchSize()) {
       throw new InvalidInputException(
           "input '"
               + tensor.name()
               + "' has batch size "
               + size
-              + ", more than the model's max_batch_size "
-              + batching.maxBatchSize());
+              + ", expected 1 to "
+              + batching.maxBatchSize()
+              + " rows along dimension 0 (the model's max_batch_size "
+              + batching.maxBatchSize()
+              + ")");
     }
     if (batch >= 0 && size != batch) {
       throw new InvalidInputException(

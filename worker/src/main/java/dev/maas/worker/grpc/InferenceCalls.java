@@ -53,7 +53,10 @@ final class InferenceCalls {
         version = ModelDescriptions.resolve(registry, request.getModelName(), asked, modelId);
         DecodedRequest decoded =
             InferRequestDecoder.decode(
-                request, version.signature().orElseThrow(), version.batching());
+                request,
+                version.signature().orElseThrow(),
+                version.batching(),
+                version.allowsNonFiniteInputs());
         InferenceTask task = InferenceTask.of(decoded.inputs(), decoded.items(), deadlineNanos());
         Context context = Context.current();
         Context.CancellationListener onCancel = cancelled -> task.cancel();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.maas.proto.inference.InferTensorContents;
 import dev.maas.worker.tensor.DataType;
+import dev.maas.worker.tensor.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -18,10 +19,19 @@ final class TypedContents {
   /**
    * The raw encoding of an input's typed contents.
    *
-   * @throws InvalidInputException when the wrong field is used, the count is not {@code elements}
-   *     or a value does not fit the datatype
+   * @param shape the input's shape, for error messages
+   * @param elements the number of elements {@code shape} holds
+   * @param finiteOnly whether NaN and ±Inf are refused (FP32 and FP64)
+   * @throws InvalidInputException when the wrong field is used, the count is not {@code elements},
+   *     a value does not fit the datatype, or a value is not finite and {@code finiteOnly} is set
    */
-  static ByteString toRaw(String input, DataType type, InferTensorContents contents, int elements) {
+  static ByteString toRaw(
+      String input,
+      DataType type,
+      InferTensorContents contents,
+      long[] shape,
+      int elements,
+      boolean finiteOnly) {
     int count = valueCount(type, contents);
     int total = totalCount(contents);
     if (count != total) {
@@ -40,11 +50,14 @@ final class TypedContents {
               + input
               + "' has "
               + elements
-              + " elements by its shape, but "
+              + " elements by its shape "
+              + Shapes.toString(shape)
+              + ", but "
               + field(type)
               + " holds "
               + count
-              + " values");
+              + " values; expected "
+              + elements);
     }
     if (type == DataType.BYTES) {
       return bytesToRaw(contents);
@@ -52,8 +65,20 @@ final class TypedContents {
     ByteBuffer out = ByteBuffer.allocate(elements * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < elements; i++) {
       switch (type) {
-        case FP32 -> out.putFloat(contents.getFp32Contents(i));
-        case FP64 -> out.putDouble(contents.getFp64Contents(i));
+        case FP32 -> {
+          float value = contents.getFp32Contents(i);
+          if (finiteOnly && !Float.isFinite(value)) {
+            throw FiniteValues.refused(input, type, shape, i, value);
+          }
+          out.putFloat(value);
+        }
+        case FP64 -> {
+          double value = contents.getFp64Contents(i);
+          if (finiteOnly && !Double.isFinite(value)) {
+            throw FiniteValues.refused(input, type, shape, i, value);
+          }
+          out.putDouble(value);
+        }
         case INT64 -> out.putLong(contents.getInt64Contents(i));
         case INT32 -> out.putInt(contents.getIntContents(i));
         case INT16 -> out.putShort((short) checkRange(input, type, contents.getIntContents(i)));

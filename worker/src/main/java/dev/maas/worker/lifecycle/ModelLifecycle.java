@@ -173,7 +173,7 @@ public final class ModelLifecycle implements AutoCloseable {
       DynamicBatcher batcher =
           new DynamicBatcher(
               version.model() + "-" + version.label(), batching, loaded.executor(), statistics);
-      version.markReady(loaded, batcher, statistics);
+      version.markReady(loaded, batcher, statistics, config.allowNonFiniteInputs());
       log.info(
           "model {} version {} ready in {} ms ({})",
           version.model(),

@@ -22,7 +22,10 @@ public final class ModelVersion {
   private volatile String failedFingerprint = "";
 
   private record Serving(
-      LoadedModel loaded, DynamicBatcher batcher, VersionStatistics statistics) {}
+      LoadedModel loaded,
+      DynamicBatcher batcher,
+      VersionStatistics statistics,
+      boolean allowsNonFiniteInputs) {}
 
   private ModelVersion(
       String model, long version, String fingerprint, VersionState state, String reason) {
@@ -95,14 +98,23 @@ public final class ModelVersion {
     return requireServing().batcher.config();
   }
 
+  /** Whether a loaded version's config lets FP32 and FP64 inputs hold NaN and ±Inf. */
+  public boolean allowsNonFiniteInputs() {
+    return requireServing().allowsNonFiniteInputs;
+  }
+
   /** The statistics of a loaded version. */
   public Optional<VersionStatistics> statistics() {
     Serving current = serving;
     return current == null ? Optional.empty() : Optional.of(current.statistics);
   }
 
-  void markReady(LoadedModel loaded, DynamicBatcher batcher, VersionStatistics statistics) {
-    serving = new Serving(loaded, batcher, statistics);
+  void markReady(
+      LoadedModel loaded,
+      DynamicBatcher batcher,
+      VersionStatistics statistics,
+      boolean allowsNonFiniteInputs) {
+    serving = new Serving(loaded, batcher, statistics, allowsNonFiniteInputs);
     reason = "";
     state = VersionState.READY;
   }

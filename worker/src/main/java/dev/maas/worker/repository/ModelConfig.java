@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * @param maxQueueSize requests that may wait before new ones are refused
  * @param instances batches run in parallel
  * @param warmup the warm-up runs; empty means batch 1 and the largest batch
+ * @param allowNonFiniteInputs whether FP32 and FP64 inputs may hold NaN and ±Inf; when false such a
+ *     request is refused before it reaches TensorFlow
  */
 public record ModelConfig(
     VersionPolicy versionPolicy,
@@ -26,7 +28,8 @@ public record ModelConfig(
     List<Integer> preferredBatchSizes,
     int maxQueueSize,
     int instances,
-    Optional<WarmupConfig> warmup) {
+    Optional<WarmupConfig> warmup,
+    boolean allowNonFiniteInputs) {
 
   /** The signature TensorFlow exports by default. */
   public static final String DEFAULT_SIGNATURE = "serving_default";
@@ -48,7 +51,8 @@ public record ModelConfig(
         List.of(),
         BatchingConfig.DEFAULT_MAX_QUEUE_SIZE,
         1,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   /**

@@ -67,7 +67,8 @@ final class ModelConfigParser {
       @JsonProperty("max_batch_size") Integer maxBatchSize,
       @JsonProperty("dynamic_batching") DynamicBatchingFile dynamicBatching,
       @JsonProperty("instance_count") Integer instanceCount,
-      @JsonProperty("warmup") WarmupFile warmup) {
+      @JsonProperty("warmup") WarmupFile warmup,
+      @JsonProperty("allow_non_finite_inputs") Boolean allowNonFiniteInputs) {
 
     ModelConfig toModelConfig() {
       ModelConfig defaults = ModelConfig.defaults();
@@ -83,7 +84,8 @@ final class ModelConfigParser {
               ? BatchingConfig.DEFAULT_MAX_QUEUE_SIZE
               : batching.maxQueueSize,
           instanceCount == null ? 1 : instanceCount,
-          warmup == null ? Optional.empty() : Optional.of(warmup.toWarmup()));
+          warmup == null ? Optional.empty() : Optional.of(warmup.toWarmup()),
+          allowNonFiniteInputs != null && allowNonFiniteInputs);
     }
   }
 

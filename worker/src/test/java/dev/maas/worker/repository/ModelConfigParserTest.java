@@ -28,7 +28,8 @@ class ModelConfigParserTest {
                 "max_queue_size": 64
               },
               "instance_count": 3,
-              "warmup": {"batch_sizes": [1, 16]}
+              "warmup": {"batch_sizes": [1, 16]},
+              "allow_non_finite_inputs": true
             }
             """);
 
@@ -42,7 +43,8 @@ class ModelConfigParserTest {
                 List.of(8, 4),
                 64,
                 3,
-                Optional.of(new WarmupConfig(List.of(1, 16)))));
+                Optional.of(new WarmupConfig(List.of(1, 16))),
+                true));
   }
 
   @Test
