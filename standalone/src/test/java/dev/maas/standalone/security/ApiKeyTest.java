@@ -123,7 +123,7 @@ class ApiKeyTest {
         (i < gateways.size() ? revocation : controlPlane).add(millis);
       }
 
-      Instant expires = Instant.now().plusMillis(1_500);
+      Instant expires = Instant.now().plusMillis(1_000);
       String expiring =
           issue(admin.createExpiringKey(tenant, expires, Scope.SCOPE_INFER, Scope.SCOPE_MANAGE));
       awaitAccepted(expiring);
