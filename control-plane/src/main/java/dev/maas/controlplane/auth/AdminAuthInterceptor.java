@@ -2,6 +2,7 @@ package dev.maas.controlplane.auth;
 
 import dev.maas.controlplane.apikey.ApiKeyVerifier;
 import dev.maas.controlplane.config.PlatformSecrets;
+import dev.maas.controlplane.grpc.ControlPlaneStatusMapping;
 import dev.maas.controlplane.problem.Problem;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -45,7 +46,9 @@ public final class AdminAuthInterceptor implements ServerInterceptor {
           problem.kind() == Problem.Kind.PERMISSION_DENIED
               ? Status.PERMISSION_DENIED
               : Status.UNAUTHENTICATED;
-      call.close(status.withDescription(problem.getMessage()), new Metadata());
+      call.close(
+          status.withDescription(ControlPlaneStatusMapping.bounded(problem.getMessage())),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current().withValue(Principal.CONTEXT_KEY, principal);

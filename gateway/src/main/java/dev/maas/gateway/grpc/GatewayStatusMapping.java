@@ -25,6 +25,13 @@ public final class GatewayStatusMapping {
   public static final Metadata.Key<String> RETRY_PUSHBACK =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Longest status description sent, in chars. Descriptions echo names callers send; the
+   * description travels percent-encoded in the {@code grpc-message} trailer, and a trailer over the
+   * client's header list limit (8 KiB by default) would fail the call as INTERNAL instead.
+   */
+  static final int MAX_DESCRIPTION_CHARS = 512;
+
   private static final Logger log = LoggerFactory.getLogger(GatewayStatusMapping.class);
 
   private GatewayStatusMapping() {}
@@ -57,7 +64,7 @@ public final class GatewayStatusMapping {
           .withDescription("internal error; the gateway log has the details")
           .asRuntimeException();
     }
-    return status.withDescription(error.getMessage()).asRuntimeException();
+    return status.withDescription(bounded(error.getMessage())).asRuntimeException();
   }
 
   /**
@@ -70,8 +77,20 @@ public final class GatewayStatusMapping {
       return Status.INTERNAL.withDescription("internal error in the worker").asRuntimeException();
     }
     return Status.fromCode(worker.getCode())
-        .withDescription(worker.getDescription())
+        .withDescription(bounded(worker.getDescription()))
         .asRuntimeException();
+  }
+
+  /** {@code description} cut to {@link #MAX_DESCRIPTION_CHARS}, marked as cut; null stays null. */
+  static String bounded(String description) {
+    if (description == null || description.length() <= MAX_DESCRIPTION_CHARS) {
+      return description;
+    }
+    int end = MAX_DESCRIPTION_CHARS;
+    if (Character.isHighSurrogate(description.charAt(end - 1))) {
+      end--;
+    }
+    return description.substring(0, end) + "... (cut)";
   }
 
   private static StatusRuntimeException quotaExceeded(QuotaExceededException quota) {
@@ -79,7 +98,7 @@ public final class GatewayStatusMapping {
     com.google.rpc.Status details =
         com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
-            .setMessage(quota.getMessage())
+            .setMessage(bounded(quota.getMessage()))
             .addDetails(
                 Any.pack(
                     RetryInfo.newBuilder()

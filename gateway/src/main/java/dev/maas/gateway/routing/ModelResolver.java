@@ -4,6 +4,7 @@ import dev.maas.gateway.snapshot.ModelRoute;
 import dev.maas.gateway.snapshot.RoutingTable;
 import dev.maas.gateway.snapshot.VersionRoute;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Resolves a model name and version label inside the caller's tenant, and only there: a name that
@@ -11,6 +12,8 @@ import java.util.Optional;
  * Stateless and thread-safe.
  */
 public final class ModelResolver {
+
+  private static final Pattern VERSION = Pattern.compile("[0-9]{1,19}");
 
   private final VersionSelector selector;
 
@@ -63,16 +66,19 @@ public final class ModelResolver {
   /**
    * A version label as a number.
    *
-   * @throws InvalidRequestException a label that is not a positive integer
+   * @throws InvalidRequestException a label that is not a positive integer in ASCII digits
    */
   public static long parseVersion(String label) {
-    try {
-      long version = Long.parseLong(label);
-      if (version > 0) {
-        return version;
+    // Long.parseLong alone would also take "+1" and other scripts' digits ("\u0661", "\uff11").
+    if (VERSION.matcher(label).matches()) {
+      try {
+        long version = Long.parseLong(label);
+        if (version > 0) {
+          return version;
+        }
+      } catch (NumberFormatException e) {
+        // Too large: answered below like a negative number.
       }
-    } catch (NumberFormatException e) {
-      // Answered below like a negative number.
     }
     throw new InvalidRequestException(
         "model version must be a positive integer, got '" + label + "'");

@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The control plane's admin API as the platform admin, one call per method, failing loudly. */
-final class ClusterAdmin {
+public final class ClusterAdmin {
 
   private static final long DEADLINE_SECONDS = 30;
 
@@ -48,25 +48,25 @@ final class ClusterAdmin {
     this.device = device;
   }
 
-  void createTenant(String tenant) {
+  public void createTenant(String tenant) {
     TenantServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .createTenant(CreateTenantRequest.newBuilder().setName(tenant).build());
   }
 
-  void suspendTenant(String tenant) {
+  public void suspendTenant(String tenant) {
     TenantServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .suspendTenant(SuspendTenantRequest.newBuilder().setName(tenant).build());
   }
 
   /** A new key of {@code tenant} with {@code scopes}; returns its text. */
-  String createKey(String tenant, Scope... scopes) {
+  public String createKey(String tenant, Scope... scopes) {
     return createKey(CreateApiKeyRequest.newBuilder().setTenant(tenant), scopes);
   }
 
   /** A new key of {@code tenant} that expires at {@code expiry}; returns its text. */
-  String createExpiringKey(String tenant, Instant expiry, Scope... scopes) {
+  public String createExpiringKey(String tenant, Instant expiry, Scope... scopes) {
     return createKey(
         CreateApiKeyRequest.newBuilder()
             .setTenant(tenant)
@@ -85,7 +85,7 @@ final class ClusterAdmin {
   }
 
   /** Revokes the key whose text is {@code key} ({@code mk_<key id>_<secret>}). */
-  void revoke(String tenant, String key) {
+  public void revoke(String tenant, String key) {
     String keyId = key.substring(3, key.indexOf('_', 3));
     ApiKeyServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
@@ -93,7 +93,7 @@ final class ClusterAdmin {
   }
 
   /** Sets the tenant's request rate and burst; other limits keep the defaults. */
-  void setRate(String tenant, double requestsPerSecond, long burst) {
+  public void setRate(String tenant, double requestsPerSecond, long burst) {
     QuotaServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .setQuota(
@@ -104,14 +104,14 @@ final class ClusterAdmin {
                 .build());
   }
 
-  void createModel(String tenant, String model) {
+  public void createModel(String tenant, String model) {
     ModelServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .createModel(CreateModelRequest.newBuilder().setTenant(tenant).setName(model).build());
   }
 
   /** Uploads {@code y = scale * x + offset} as the model's next version; returns its number. */
-  long uploadAffine(String tenant, String model, float scale, float offset) {
+  public long uploadAffine(String tenant, String model, float scale, float offset) {
     ModelVersion version =
         new VersionUploader(channel)
             .upload(
@@ -128,7 +128,7 @@ final class ClusterAdmin {
    * Deploys the model: {@code split} (version to percent) when not empty, {@code defaultVersion}
    * otherwise, {@code replicas} replicas of each version.
    */
-  void deploy(
+  public void deploy(
       String tenant, String model, long defaultVersion, int replicas, Map<Long, Integer> split) {
     Deployment.Builder deployment =
         Deployment.newBuilder()
@@ -147,7 +147,7 @@ final class ClusterAdmin {
   }
 
   /** The tenant's usage records of {@code model} over the last 24 hours. */
-  List<UsageRecord> usage(String tenant, String model) {
+  public List<UsageRecord> usage(String tenant, String model) {
     return UsageServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .getUsage(GetUsageRequest.newBuilder().setTenant(tenant).setModel(model).build())
@@ -155,15 +155,38 @@ final class ClusterAdmin {
   }
 
   /** The sum of the requests in {@link #usage}. */
-  long requests(String tenant, String model) {
+  public long requests(String tenant, String model) {
     return usage(tenant, model).stream().mapToLong(UsageRecord::getRequests).sum();
   }
 
   /** Every worker the control plane knows. */
-  List<Worker> workers() {
+  public List<Worker> workers() {
     return WorkerServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .listWorkers(ListWorkersRequest.getDefaultInstance())
         .getWorkersList();
+  }
+
+  /** The admin channel: every call on it carries the platform admin token. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** The device deployments of this cluster ask for. */
+  public Device device() {
+    return device;
+  }
+
+  /** Sets a deployment as given (batching, replicas, split); returns it as stored. */
+  public Deployment setDeployment(Deployment deployment) {
+    return DeploymentServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .setDeployment(SetDeploymentRequest.newBuilder().setDeployment(deployment).build())
+        .getDeployment();
+  }
+
+  /** Uploads {@code archive} as the model's next version; returns it, READY or FAILED. */
+  public ModelVersion upload(String tenant, String model, SavedModelArchive archive) {
+    return new VersionUploader(channel).upload(tenant, model, archive);
   }
 }

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -72,6 +73,8 @@ public final class EndToEndCluster
 
   private final List<WorkerProcess> workers = new ArrayList<>();
   private final Map<String, ManagedChannel> workerChannels = new ConcurrentHashMap<>();
+  private final List<Gateway> extraGateways = new ArrayList<>();
+  private final List<ManagedChannel> extraChannels = new ArrayList<>();
   private Path work;
   private EmbeddedPostgres postgres;
   private ControlPlaneNode controlPlane;
@@ -126,6 +129,10 @@ public final class EndToEndCluster
       if (gatewayChannel != null) {
         gatewayChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+      for (ManagedChannel channel : extraChannels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      extraGateways.forEach(Gateway::close);
       for (ManagedChannel channel : workerChannels.values()) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -171,7 +178,7 @@ public final class EndToEndCluster
   }
 
   /** The admin API as the platform admin. */
-  ClusterAdmin admin() {
+  public ClusterAdmin admin() {
     Device device =
         SessionSettings.defaults().device() == SessionSettings.Device.GPU
             ? Device.DEVICE_GPU
@@ -180,7 +187,7 @@ public final class EndToEndCluster
   }
 
   /** The gateway, running in this JVM. */
-  Gateway gateway() {
+  public Gateway gateway() {
     return gateway;
   }
 
@@ -190,13 +197,13 @@ public final class EndToEndCluster
   }
 
   /** An inference stub on the gateway that presents {@code key} as a bearer token. */
-  GRPCInferenceServiceBlockingStub gatewayAs(String key) {
+  public GRPCInferenceServiceBlockingStub gatewayAs(String key) {
     return GRPCInferenceServiceGrpc.newBlockingStub(Bearer.over(gatewayChannel, key))
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   /** An inference stub on the gateway that sends {@code headers} as they are. */
-  GRPCInferenceServiceBlockingStub gatewayWith(Metadata headers) {
+  public GRPCInferenceServiceBlockingStub gatewayWith(Metadata headers) {
     return GRPCInferenceServiceGrpc.newBlockingStub(
             ClientInterceptors.intercept(
                 gatewayChannel, MetadataUtils.newAttachHeadersInterceptor(headers)))
@@ -221,7 +228,7 @@ public final class EndToEndCluster
   }
 
   /** The control plane's current routing snapshot, read from its cluster API. */
-  RoutingSnapshot routing() {
+  public RoutingSnapshot routing() {
     Channel cluster = Bearer.over(controlPlaneChannel, ControlPlaneNode.CLUSTER_TOKEN);
     try (Context.CancellableContext scope = Context.current().withCancellation()) {
       return scope.call(
@@ -239,7 +246,7 @@ public final class EndToEndCluster
   }
 
   /** A version of a tenant's model as the control plane routes it now. */
-  RoutedVersion routedVersion(String tenant, String model, long version) {
+  public RoutedVersion routedVersion(String tenant, String model, long version) {
     return routing().getModelsList().stream()
         .filter(m -> m.getTenant().equals(tenant) && m.getName().equals(model))
         .map(RoutedModel::getVersionsList)
@@ -253,7 +260,7 @@ public final class EndToEndCluster
    * Waits until the gateway, asked as {@code key}, says {@code model} (at {@code version}, or the
    * version a call would get when empty) has a serving replica.
    */
-  void awaitServing(String key, String model, String version) {
+  public void awaitServing(String key, String model, String version) {
     await(model + " serving through the gateway")
         .atMost(SERVING_TIMEOUT)
         .ignoreExceptionsMatching(
@@ -267,6 +274,58 @@ public final class EndToEndCluster
                     .modelReady(
                         ModelReadyRequest.newBuilder().setName(model).setVersion(version).build())
                     .getReady());
+  }
+
+  /**
+   * Starts another gateway on this cluster, with the fixture gateway's options as {@code options}
+   * changes them (a replicas hint, say); it runs until the class ends. Returns once it has its
+   * first routing snapshot.
+   */
+  public Gateway startGateway(UnaryOperator<GatewayOptions> options) throws IOException {
+    Gateway extra =
+        Gateway.start(
+            options.apply(
+                GatewayOptions.ephemeral(controlPlane.target(), ControlPlaneNode.CLUSTER_TOKEN)
+                    .withUsageReportInterval(Duration.ofMillis(200))));
+    extraGateways.add(extra);
+    await("the new gateway's first snapshot").atMost(SERVING_TIMEOUT).until(extra::hasSnapshot);
+    return extra;
+  }
+
+  /** A plaintext channel to {@code gateway} on loopback, closed when the class ends. */
+  public ManagedChannel channelTo(Gateway gateway) {
+    ManagedChannel channel = loopback(gateway.port());
+    extraChannels.add(channel);
+    return channel;
+  }
+
+  /** The channel to the fixture gateway, without credentials. */
+  public Channel gatewayChannel() {
+    return gatewayChannel;
+  }
+
+  /** The channel to the control plane now (a new one after a restart), without credentials. */
+  public Channel controlPlaneChannel() {
+    return controlPlaneChannel;
+  }
+
+  /** The JDBC URL of the cluster's PostgreSQL database (user {@code postgres}, no password). */
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /**
+   * The cluster's working directory: {@code postgres/} (the database's files), {@code
+   * control-plane/} (artifacts, uploads, generated secrets) and one directory per worker (its model
+   * cache and log).
+   */
+  public Path workDirectory() {
+    return work;
+  }
+
+  /** The workers' log files (their stdout and stderr). */
+  public List<Path> workerLogs() {
+    return workers.stream().map(WorkerProcess::log).toList();
   }
 
   /** A free port on the loopback interface. */
