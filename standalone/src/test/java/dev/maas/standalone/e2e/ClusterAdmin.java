@@ -2,6 +2,7 @@ package dev.maas.standalone.e2e;
 
 import com.google.protobuf.Timestamp;
 import dev.maas.proto.admin.v1.ApiKeyServiceGrpc;
+import dev.maas.proto.admin.v1.Batching;
 import dev.maas.proto.admin.v1.CreateApiKeyRequest;
 import dev.maas.proto.admin.v1.CreateModelRequest;
 import dev.maas.proto.admin.v1.CreateTenantRequest;
@@ -36,19 +37,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The control plane's admin API as the platform admin, one call per method, failing loudly. */
-final class ClusterAdmin {
+public final class ClusterAdmin {
 
   private static final long DEADLINE_SECONDS = 30;
 
   private final Channel channel;
   private final Device device;
 
-  ClusterAdmin(Channel channel, Device device) {
+  public ClusterAdmin(Channel channel, Device device) {
     this.channel = channel;
     this.device = device;
   }
 
-  void createTenant(String tenant) {
+  public void createTenant(String tenant) {
     TenantServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .createTenant(CreateTenantRequest.newBuilder().setName(tenant).build());
@@ -61,7 +62,7 @@ final class ClusterAdmin {
   }
 
   /** A new key of {@code tenant} with {@code scopes}; returns its text. */
-  String createKey(String tenant, Scope... scopes) {
+  public String createKey(String tenant, Scope... scopes) {
     return createKey(CreateApiKeyRequest.newBuilder().setTenant(tenant), scopes);
   }
 
@@ -93,7 +94,7 @@ final class ClusterAdmin {
   }
 
   /** Sets the tenant's request rate and burst; other limits keep the defaults. */
-  void setRate(String tenant, double requestsPerSecond, long burst) {
+  public void setRate(String tenant, double requestsPerSecond, long burst) {
     QuotaServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .setQuota(
@@ -104,14 +105,14 @@ final class ClusterAdmin {
                 .build());
   }
 
-  void createModel(String tenant, String model) {
+  public void createModel(String tenant, String model) {
     ModelServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .createModel(CreateModelRequest.newBuilder().setTenant(tenant).setName(model).build());
   }
 
   /** Uploads {@code y = scale * x + offset} as the model's next version; returns its number. */
-  long uploadAffine(String tenant, String model, float scale, float offset) {
+  public long uploadAffine(String tenant, String model, float scale, float offset) {
     ModelVersion version =
         new VersionUploader(channel)
             .upload(
@@ -124,11 +125,39 @@ final class ClusterAdmin {
     return version.getVersion();
   }
 
+  /** Uploads the demo LeNet as the model's next version; returns its number. */
+  public long uploadLenet(String tenant, String model) {
+    ModelVersion version =
+        new VersionUploader(channel)
+            .upload(tenant, model, SavedModelArchive.export(DemoModels::exportLenet));
+    if (version.getState() != VersionState.VERSION_STATE_READY) {
+      throw new AssertionError("upload failed: " + version);
+    }
+    return version.getVersion();
+  }
+
+  /** Deploys {@code version} as the default with {@code replicas} replicas and {@code batching}. */
+  public void deploy(String tenant, String model, long version, int replicas, Batching batching) {
+    DeploymentServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .setDeployment(
+            SetDeploymentRequest.newBuilder()
+                .setDeployment(
+                    Deployment.newBuilder()
+                        .setTenant(tenant)
+                        .setModel(model)
+                        .setDefaultVersion(version)
+                        .setMinReplicas(replicas)
+                        .setDevice(device)
+                        .setBatching(batching))
+                .build());
+  }
+
   /**
    * Deploys the model: {@code split} (version to percent) when not empty, {@code defaultVersion}
    * otherwise, {@code replicas} replicas of each version.
    */
-  void deploy(
+  public void deploy(
       String tenant, String model, long defaultVersion, int replicas, Map<Long, Integer> split) {
     Deployment.Builder deployment =
         Deployment.newBuilder()
@@ -147,7 +176,7 @@ final class ClusterAdmin {
   }
 
   /** The tenant's usage records of {@code model} over the last 24 hours. */
-  List<UsageRecord> usage(String tenant, String model) {
+  public List<UsageRecord> usage(String tenant, String model) {
     return UsageServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .getUsage(GetUsageRequest.newBuilder().setTenant(tenant).setModel(model).build())
@@ -155,12 +184,12 @@ final class ClusterAdmin {
   }
 
   /** The sum of the requests in {@link #usage}. */
-  long requests(String tenant, String model) {
+  public long requests(String tenant, String model) {
     return usage(tenant, model).stream().mapToLong(UsageRecord::getRequests).sum();
   }
 
   /** Every worker the control plane knows. */
-  List<Worker> workers() {
+  public List<Worker> workers() {
     return WorkerServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .listWorkers(ListWorkersRequest.getDefaultInstance())

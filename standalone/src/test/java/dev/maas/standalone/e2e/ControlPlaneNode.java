@@ -11,13 +11,13 @@ import java.util.Map;
  * PostgreSQL database, so it can be stopped and started again at the same address while workers and
  * the gateway keep running. Not thread-safe: the test thread drives it.
  */
-final class ControlPlaneNode implements AutoCloseable {
+public final class ControlPlaneNode implements AutoCloseable {
 
   /** The admin token the node is configured with. */
-  static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
+  public static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 
   /** The cluster token the node, the workers and the gateway share. */
-  static final String CLUSTER_TOKEN = "e2e-cluster-token-0123456789abcdef";
+  public static final String CLUSTER_TOKEN = "e2e-cluster-token-0123456789abcdef";
 
   private final Map<String, Object> properties = new HashMap<>();
   private final int port;

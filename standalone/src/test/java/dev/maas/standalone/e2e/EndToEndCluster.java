@@ -63,7 +63,7 @@ public final class EndToEndCluster
   private static final Logger log = LoggerFactory.getLogger(EndToEndCluster.class);
 
   /** How long a model may take to be placed, loaded and routed. */
-  static final Duration SERVING_TIMEOUT = Duration.ofMinutes(2);
+  public static final Duration SERVING_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -170,8 +170,25 @@ public final class EndToEndCluster
     controlPlaneChannel = loopback(controlPlane.port());
   }
 
+  /**
+   * Starts one more worker process that registers as {@code id}; returns at once (it registers in
+   * the background). It is stopped with the others after the test class.
+   */
+  public WorkerProcess addWorker(String id) throws IOException {
+    WorkerProcess worker =
+        WorkerProcess.start(
+            id, controlPlane.target(), ControlPlaneNode.CLUSTER_TOKEN, work.resolve(id));
+    workers.add(worker);
+    return worker;
+  }
+
+  /** The channel to the gateway, without credentials. */
+  public Channel gatewayChannel() {
+    return gatewayChannel;
+  }
+
   /** The admin API as the platform admin. */
-  ClusterAdmin admin() {
+  public ClusterAdmin admin() {
     Device device =
         SessionSettings.defaults().device() == SessionSettings.Device.GPU
             ? Device.DEVICE_GPU
@@ -180,17 +197,17 @@ public final class EndToEndCluster
   }
 
   /** The gateway, running in this JVM. */
-  Gateway gateway() {
+  public Gateway gateway() {
     return gateway;
   }
 
   /** The worker processes, in the order they were started. */
-  List<WorkerProcess> workers() {
+  public List<WorkerProcess> workers() {
     return List.copyOf(workers);
   }
 
   /** An inference stub on the gateway that presents {@code key} as a bearer token. */
-  GRPCInferenceServiceBlockingStub gatewayAs(String key) {
+  public GRPCInferenceServiceBlockingStub gatewayAs(String key) {
     return GRPCInferenceServiceGrpc.newBlockingStub(Bearer.over(gatewayChannel, key))
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -239,7 +256,7 @@ public final class EndToEndCluster
   }
 
   /** A version of a tenant's model as the control plane routes it now. */
-  RoutedVersion routedVersion(String tenant, String model, long version) {
+  public RoutedVersion routedVersion(String tenant, String model, long version) {
     return routing().getModelsList().stream()
         .filter(m -> m.getTenant().equals(tenant) && m.getName().equals(model))
         .map(RoutedModel::getVersionsList)
@@ -253,7 +270,7 @@ public final class EndToEndCluster
    * Waits until the gateway, asked as {@code key}, says {@code model} (at {@code version}, or the
    * version a call would get when empty) has a serving replica.
    */
-  void awaitServing(String key, String model, String version) {
+  public void awaitServing(String key, String model, String version) {
     await(model + " serving through the gateway")
         .atMost(SERVING_TIMEOUT)
         .ignoreExceptionsMatching(
@@ -270,7 +287,7 @@ public final class EndToEndCluster
   }
 
   /** A free port on the loopback interface. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
