@@ -30,7 +30,7 @@ public final class ControlPlaneNode implements AutoCloseable {
    * @param dataDir artifacts and the generated master key, kept across restarts
    * @param port the gRPC port, the same on every start
    */
-  ControlPlaneNode(String jdbcUrl, Path dataDir, int port) {
+  public ControlPlaneNode(String jdbcUrl, Path dataDir, int port) {
     this.port = port;
     properties.put("maas.db.url", jdbcUrl);
     properties.put("maas.db.user", "postgres");
@@ -46,7 +46,7 @@ public final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Starts the control plane; returns once its gRPC server listens. */
-  void start() {
+  public void start() {
     if (context != null) {
       throw new IllegalStateException("the control plane is already running");
     }
@@ -59,7 +59,7 @@ public final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Stops it gracefully (its gRPC server drains); the database and data directory stay. */
-  void stop() {
+  public void stop() {
     if (context != null) {
       ApplicationContext running = context;
       context = null;
@@ -68,17 +68,17 @@ public final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Whether it runs now. */
-  boolean running() {
+  public boolean running() {
     return context != null;
   }
 
   /** The gRPC target, {@code host:port}, the same across restarts. */
-  String target() {
+  public String target() {
     return "127.0.0.1:" + port;
   }
 
   /** The gRPC port. */
-  int port() {
+  public int port() {
     return port;
   }
 

@@ -51,13 +51,13 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
   private final HttpClient http = HttpClient.newHttpClient();
   private Path work;
   private int postgresPort;
-  private EmbeddedPostgres postgres;
+  private volatile EmbeddedPostgres postgres;
   private int controlPlanePort;
-  private ServiceProcess controlPlane;
-  private ManagedChannel controlPlaneChannel;
+  private volatile ServiceProcess controlPlane;
+  private volatile ManagedChannel controlPlaneChannel;
   private int gatewayPort;
   private int gatewayMetricsPort;
-  private ServiceProcess gateway;
+  private volatile ServiceProcess gateway;
   private ManagedChannel gatewayChannel;
 
   ProcessCluster(int workerCount, String gatewayHeap, double usageReportSeconds) {
@@ -70,7 +70,7 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     work = Files.createTempDirectory("maas-reliability");
     postgresPort = EndToEndCluster.freePort();
-    startPostgres(true);
+    startPostgres();
     controlPlanePort = EndToEndCluster.freePort();
     startControlPlane();
     for (int i = 0; i < workerCount; i++) {
@@ -213,7 +213,7 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
   /** Stops PostgreSQL (fast shutdown) and starts it again on the same data directory and port. */
   void restartPostgres() throws IOException {
     postgres.close();
-    startPostgres(false);
+    startPostgres();
   }
 
   /** The database, as the platform admin sees it. */
@@ -236,11 +236,16 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
     return Bearer.over(controlPlaneChannel, ControlPlaneNode.ADMIN_TOKEN);
   }
 
-  private void startPostgres(boolean clean) throws IOException {
+  /**
+   * Starts PostgreSQL on its data directory, creating the cluster there the first time. Never with
+   * a clean data directory: zonky deletes such a directory when it stops, and a restart must find
+   * the data.
+   */
+  private void startPostgres() throws IOException {
     postgres =
         EmbeddedPostgres.builder()
             .setDataDirectory(work.resolve("postgres"))
-            .setCleanDataDirectory(clean)
+            .setCleanDataDirectory(false)
             .setPort(postgresPort)
             .start();
   }
