@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerProcess implements AutoCloseable {
 
   /** The runnable worker jar, built by the worker module. */
-  public static final Path JAR = Path.of("..", "worker", "target", "maas-worker.jar").toAbsolutePath();
+  public static final Path JAR =
+      Path.of("..", "worker", "target", "maas-worker.jar").toAbsolutePath();
 
   private final String id;
   private final Process process;

@@ -45,8 +45,7 @@ final class LenetOracle {
           oracle.requests.add(Tensors.raw(model, "images", image, 1, 32, 32, 3));
           try (TFloat32 input =
                   TFloat32.tensorOf(Shape.of(1, 32, 32, 3), DataBuffers.of(image, true, false));
-              Result result =
-                  bundle.function("serving_default").call(Map.of("images", input))) {
+              Result result = bundle.function("serving_default").call(Map.of("images", input))) {
             TFloat32 output = (TFloat32) result.get("logits").orElseThrow();
             float[] values = new float[10];
             output.copyTo(DataBuffers.of(values, false, false));

@@ -90,8 +90,7 @@ class NothingLostTest {
         .ignoreExceptions()
         .until(
             () ->
-                GRPCInferenceServiceGrpc.newBlockingStub(
-                        Bearer.over(cluster.gatewayChannel(), key))
+                GRPCInferenceServiceGrpc.newBlockingStub(Bearer.over(cluster.gatewayChannel(), key))
                     .withDeadlineAfter(5, TimeUnit.SECONDS)
                     .modelReady(ModelReadyRequest.newBuilder().setName("counted").build())
                     .getReady());
@@ -131,7 +130,8 @@ class NothingLostTest {
     long usage = billed[0];
     long lost = Math.max(0, succeeded - usage);
     long twice = Math.max(0, usage - succeeded);
-    long atRisk = client.succeededBetween(gatewayKilledAt - USAGE_REPORT_SECONDS - 1, gatewayKilledAt);
+    long atRisk =
+        client.succeededBetween(gatewayKilledAt - USAGE_REPORT_SECONDS - 1, gatewayKilledAt);
 
     ResultsTable.row(
         "10a nothing lost (usage)",
@@ -152,7 +152,11 @@ class NothingLostTest {
         "0",
         Verdict.of(lost == 0));
     ResultsTable.row(
-        "10a nothing lost (usage)", "counted twice", Long.toString(twice), "0", Verdict.of(twice == 0));
+        "10a nothing lost (usage)",
+        "counted twice",
+        Long.toString(twice),
+        "0",
+        Verdict.of(twice == 0));
     ResultsTable.row(
         "10a nothing lost (usage)",
         "failed attempts the client retried, by code",
@@ -319,7 +323,9 @@ class NothingLostTest {
         Verdict.INFO);
 
     assertThat(acknowledged).hasSize(uploads);
-    assertThat(present).as("acknowledged versions present, READY, with their SHA-256").isEqualTo(uploads);
+    assertThat(present)
+        .as("acknowledged versions present, READY, with their SHA-256")
+        .isEqualTo(uploads);
     assertThat(unfinished).as("versions left unfinished").isZero();
     assertThat(readyWithoutArtifact).as("READY versions without their artifact").isEmpty();
     assertThat(orphanFiles).as("artifact files no row records").isEmpty();

@@ -41,13 +41,15 @@ class OverloadTest {
 
   private static final long GATEWAY_HEAP = 256L << 20;
   private static final long WORKER_HEAP = 384L << 20;
-  /** Closed-loop callers: enough to fill batches of 16 on the worker, within the concurrency quota. */
+
+  /**
+   * Closed-loop callers: enough to fill batches of 16 on the worker, within the concurrency quota.
+   */
   private static final int CALLERS = 48;
 
   private static final Set<Status.Code> OK = EnumSet.of(Status.Code.OK);
 
-  @RegisterExtension
-  static final ProcessCluster cluster = new ProcessCluster(1, "256m", 1.0);
+  @RegisterExtension static final ProcessCluster cluster = new ProcessCluster(1, "256m", 1.0);
 
   @Test
   void threeTimesCapacity_excessRefusedFast_heapBounded_andServiceRecovers() throws Exception {
@@ -131,7 +133,9 @@ class OverloadTest {
         .as("worker log")
         .doesNotContain("OutOfMemoryError");
     double useful = result.count(OK, 0, result.phaseEnd(0)) / (result.phaseEnd(0) * capacity);
-    assertThat(useful).as("useful throughput under overload, share of capacity").isGreaterThan(0.25);
+    assertThat(useful)
+        .as("useful throughput under overload, share of capacity")
+        .isGreaterThan(0.25);
   }
 
   private void report(

@@ -210,9 +210,9 @@ final class PacedLoad {
     }
 
     /**
-     * Seconds from {@code from} to the end of the last {@code window} (by send time, before
-     * {@code to}) that holds a call that failed or took longer than {@code slowMicros}: how long
-     * the service took to return to normal; 0 when every window was normal.
+     * Seconds from {@code from} to the end of the last {@code window} (by send time, before {@code
+     * to}) that holds a call that failed or took longer than {@code slowMicros}: how long the
+     * service took to return to normal; 0 when every window was normal.
      */
     double recovery(double from, double to, double window, long slowMicros) {
       double lastBad = from;

@@ -93,7 +93,9 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     Path logs =
-        ResultsTable.DIRECTORY.resolve("logs").resolve(context.getRequiredTestClass().getSimpleName());
+        ResultsTable.DIRECTORY
+            .resolve("logs")
+            .resolve(context.getRequiredTestClass().getSimpleName());
     try {
       Files.createDirectories(logs);
       gatewayChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -100,7 +100,8 @@ class ServingReliabilityTest {
     long failed = failures.values().stream().mapToLong(Integer::longValue).sum();
     ResultsTable.row(
         "11 soak",
-        String.format(Locale.ROOT, "failures in %,d + %,d calls", sameChannelCalls, newChannelCalls),
+        String.format(
+            Locale.ROOT, "failures in %,d + %,d calls", sameChannelCalls, newChannelCalls),
         Long.toString(failed),
         "0",
         Verdict.of(failed == 0));
@@ -202,7 +203,8 @@ class ServingReliabilityTest {
                       .contains(replacement.address()));
       replacedAfter = (System.nanoTime() - killed) / 1e9;
       result = running.get(length.toSeconds() + 120, TimeUnit.SECONDS);
-      stoppedAfter = retries.lastIncreaseNanos() < 0 ? 0 : (retries.lastIncreaseNanos() - killed) / 1e9;
+      stoppedAfter =
+          retries.lastIncreaseNanos() < 0 ? 0 : (retries.lastIncreaseNanos() - killed) / 1e9;
     } finally {
       retries.close();
       runner.shutdownNow();
@@ -212,12 +214,21 @@ class ServingReliabilityTest {
     double success = 100.0 * ok / result.calls();
     ResultsTable.row(
         "3 worker killed",
-        String.format(Locale.ROOT, "calls succeeded (%,d calls at %d/s over %d s)", result.calls(), rate, length.toSeconds()),
+        String.format(
+            Locale.ROOT,
+            "calls succeeded (%,d calls at %d/s over %d s)",
+            result.calls(),
+            rate,
+            length.toSeconds()),
         String.format(Locale.ROOT, "%.3f %%", success),
         "≥ 99.9 %",
         Verdict.of(success >= 99.9));
     ResultsTable.row(
-        "3 worker killed", "wrong answers", Long.toString(result.wrong()), "0", Verdict.of(result.wrong() == 0));
+        "3 worker killed",
+        "wrong answers",
+        Long.toString(result.wrong()),
+        "0",
+        Verdict.of(result.wrong() == 0));
     ResultsTable.row(
         "3 worker killed",
         "kill → last call tried on the dead worker (gateway retries stop)",
@@ -279,8 +290,7 @@ class ServingReliabilityTest {
     }
 
     private static double retries() {
-      return PrometheusText.sum(
-          cluster.gateway().metrics().scrape(), "maas_gateway_retries_total");
+      return PrometheusText.sum(cluster.gateway().metrics().scrape(), "maas_gateway_retries_total");
     }
   }
 
@@ -303,7 +313,8 @@ class ServingReliabilityTest {
         failures.merge("wrong answer " + y, 1, Integer::sum);
       }
     } catch (StatusRuntimeException e) {
-      failures.merge(e.getStatus().getCode() + ": " + e.getStatus().getDescription(), 1, Integer::sum);
+      failures.merge(
+          e.getStatus().getCode() + ": " + e.getStatus().getDescription(), 1, Integer::sum);
     }
   }
 
