@@ -36,8 +36,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A cluster of real processes on loopback, once per test class, every part of which can be killed
  * with {@code kill -9} and started again at the same address: an embedded PostgreSQL (restartable
- * on its data directory and port), the control plane and the gateway from their runnable jars, and
- * worker processes. Logs are kept in {@code target/reliability/logs/<test class>/}.
+ * on its data directory and port), the control plane and the gateway from their runnable jars (the
+ * gateway with its usage journal on a directory kept across restarts), and worker processes. Logs
+ * are kept in {@code target/reliability/logs/<test class>/}.
  */
 final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
 
@@ -165,6 +166,7 @@ final class ProcessCluster implements BeforeAllCallback, AfterAllCallback {
             gatewayMetricsPort,
             gatewayHeap,
             usageReportSeconds,
+            work.resolve("gateway-usage"),
             work.resolve("gateway.log"));
     await("the gateway's metrics endpoint")
         .atMost(START_TIMEOUT)

@@ -63,7 +63,7 @@ final class ServiceProcess implements AutoCloseable {
   /**
    * Starts a gateway with heap limit {@code maxHeap} (as {@code -Xmx} takes it) on {@code port},
    * with Prometheus metrics on {@code metricsPort}, reporting usage every {@code
-   * usageReportSeconds}.
+   * usageReportSeconds} and keeping it in a journal in {@code usageJournal} until acknowledged.
    */
   static ServiceProcess gateway(
       String controlPlane,
@@ -72,6 +72,7 @@ final class ServiceProcess implements AutoCloseable {
       int metricsPort,
       String maxHeap,
       double usageReportSeconds,
+      Path usageJournal,
       Path log)
       throws IOException {
     return start(
@@ -89,6 +90,8 @@ final class ServiceProcess implements AutoCloseable {
             "reliability-gateway",
             "--usage-report-interval-seconds",
             Double.toString(usageReportSeconds),
+            "--usage-journal-dir",
+            usageJournal.toString(),
             "--shutdown-grace-seconds",
             "2"),
         Map.of("MAAS_CLUSTER_TOKEN", clusterToken),
