@@ -10,6 +10,7 @@ import dev.maas.gateway.grpc.InferenceFront;
 import dev.maas.gateway.grpc.LocalAnswers;
 import dev.maas.gateway.metering.CallRecorder;
 import dev.maas.gateway.metering.GatewayMetrics;
+import dev.maas.gateway.metering.UsageJournal;
 import dev.maas.gateway.metering.UsageMeter;
 import dev.maas.gateway.metering.UsageReporter;
 import dev.maas.gateway.quota.QuotaEnforcer;
@@ -32,6 +33,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -63,13 +65,14 @@ public final class Gateway implements AutoCloseable {
   private final ReplicaPool replicas;
   private final ManagedChannel controlPlane;
   private final SnapshotWatcher watcher;
+  private final UsageJournal journal;
   private final UsageReporter reporter;
   private final Server server;
   private final MetricsHttpServer metricsServer;
   private volatile boolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Gateway(GatewayOptions options) throws IOException {
+  private Gateway(GatewayOptions options, Path usageJournal) throws IOException {
     this.options = options;
     Clock clock = Clock.systemUTC();
     this.metrics =
@@ -97,9 +100,10 @@ public final class Gateway implements AutoCloseable {
     this.watcher =
         new SnapshotWatcher(
             controlPlane, options.gatewayId(), snapshots, reconnects, options.reconnect());
-    UsageMeter meter = new UsageMeter(clock);
+    this.journal = usageJournal == null ? null : UsageJournal.open(usageJournal);
+    UsageMeter meter = journal == null ? new UsageMeter(clock) : new UsageMeter(clock, journal);
     this.reporter =
-        new UsageReporter(meter, controlPlane, options.gatewayId(), Duration.ofSeconds(5));
+        new UsageReporter(meter, journal, controlPlane, options.gatewayId(), Duration.ofSeconds(5));
     VersionSelector selector = new VersionSelector();
     Forwarder forwarder =
         new Forwarder(
@@ -145,7 +149,16 @@ public final class Gateway implements AutoCloseable {
    * answer UNAVAILABLE.
    */
   public static Gateway start(GatewayOptions options) throws IOException {
-    Gateway gateway = new Gateway(options);
+    return start(options, null);
+  }
+
+  /**
+   * Starts serving as {@link #start(GatewayOptions)} does, keeping metered usage in a {@link
+   * UsageJournal} in {@code usageJournal} until the control plane acknowledges it, so a gateway
+   * killed without warning loses none; null keeps usage in memory only.
+   */
+  public static Gateway start(GatewayOptions options, Path usageJournal) throws IOException {
+    Gateway gateway = new Gateway(options, usageJournal);
     gateway.watcher.start();
     gateway.reporter.start(gateway.reports, options.usageReportInterval());
     log.info(
@@ -203,6 +216,13 @@ public final class Gateway implements AutoCloseable {
     }
     watcher.close();
     reporter.close();
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (IOException e) {
+        log.warn("usage journal not closed cleanly", e);
+      }
+    }
     controlPlane.shutdownNow();
     replicas.close();
     retries.shutdownNow();

@@ -121,6 +121,13 @@ public final class Main implements Callable<Integer> {
           "Tenants with a metrics label of their own; later ones share '_other' (default ${DEFAULT-VALUE}).")
   int metricsMaxTenants;
 
+  @Option(
+      names = "--usage-journal-dir",
+      description =
+          "Keep metered usage on disk here until the control plane acknowledges it, so a gateway"
+              + " killed without warning loses none on restart (default: memory only).")
+  Path usageJournalDir;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> environment;
@@ -142,7 +149,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Gateway gateway = Gateway.start(options());
+    Gateway gateway = Gateway.start(options(), usageJournalDir);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -7,7 +7,10 @@ import dev.maas.proto.cluster.v1.UsageEntry;
 import dev.maas.proto.cluster.v1.UsageReportServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * at a time: it is resent with the same id until the control plane acknowledges it (the control
  * plane counts an id once), and only then is the next batch drained from the meter. While the
  * control plane is away usage keeps aggregating in the meter, so nothing is lost and memory stays
- * bounded by tenants × models × versions × hours.
+ * bounded by tenants × models × versions × hours. With a {@link UsageJournal}, each batch is
+ * written to it before it is sent and removed once acknowledged, and batches a killed gateway left
+ * there are sent first, with their ids.
  *
  * <p>Thread-safe: {@link #reportNow} is serialized; the schedule runs it on one thread.
  */
@@ -33,9 +38,11 @@ public final class UsageReporter implements AutoCloseable {
   private final UsageReportServiceGrpc.UsageReportServiceBlockingStub stub;
   private final String gatewayId;
   private final Duration timeout;
+  private final UsageJournal journal;
 
+  /** Batches to send, oldest first: recovered ones, then at most one drained from the meter. */
   @GuardedBy("this")
-  private ReportUsageRequest outstanding;
+  private final Deque<ReportUsageRequest> outstanding = new ArrayDeque<>();
 
   @GuardedBy("this")
   private boolean failing;
@@ -50,10 +57,28 @@ public final class UsageReporter implements AutoCloseable {
    * @param timeout the deadline of one report
    */
   public UsageReporter(UsageMeter meter, Channel controlPlane, String gatewayId, Duration timeout) {
+    this(meter, null, controlPlane, gatewayId, timeout);
+  }
+
+  /**
+   * A reporter that keeps its batches in {@code journal} (the meter's) until acknowledged.
+   *
+   * @param journal null to keep batches in memory only
+   */
+  public UsageReporter(
+      UsageMeter meter,
+      UsageJournal journal,
+      Channel controlPlane,
+      String gatewayId,
+      Duration timeout) {
     this.meter = meter;
+    this.journal = journal;
     this.stub = UsageReportServiceGrpc.newBlockingStub(controlPlane);
     this.gatewayId = gatewayId;
     this.timeout = timeout;
+    if (journal != null) {
+      outstanding.addAll(journal.recoveredBatches());
+    }
   }
 
   /** Reports every {@code interval} on {@code scheduler}. */
@@ -71,27 +96,29 @@ public final class UsageReporter implements AutoCloseable {
   public synchronized boolean reportNow() {
     boolean drained = false;
     while (true) {
-      if (outstanding == null) {
+      if (outstanding.isEmpty()) {
         if (drained) {
           return true;
         }
-        outstanding = batch(meter.drain());
+        ReportUsageRequest batch = batch(meter.drain());
         drained = true;
-        if (outstanding == null) {
+        keep(batch);
+        if (batch == null) {
           return true;
         }
+        outstanding.add(batch);
       }
+      ReportUsageRequest head = outstanding.peek();
       try {
-        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).reportUsage(outstanding);
+        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).reportUsage(head);
       } catch (StatusRuntimeException e) {
         // Warn once per outage; while the control plane stays away, every retry would repeat it.
         if (failing) {
-          log.debug(
-              "usage batch {} still not reported ({})", outstanding.getBatchId(), e.getStatus());
+          log.debug("usage batch {} still not reported ({})", head.getBatchId(), e.getStatus());
         } else {
           log.warn(
               "usage batch {} not reported ({}); it is kept and resent",
-              outstanding.getBatchId(),
+              head.getBatchId(),
               e.getStatus());
           failing = true;
         }
@@ -101,8 +128,34 @@ public final class UsageReporter implements AutoCloseable {
         log.info("usage reports reach the control plane again");
         failing = false;
       }
-      log.debug("usage batch {} reported", outstanding.getBatchId());
-      outstanding = null;
+      log.debug("usage batch {} reported", head.getBatchId());
+      outstanding.poll();
+      forget(head);
+    }
+  }
+
+  /** Writes a new batch (null: nothing drained) to the journal, if there is one. */
+  private void keep(ReportUsageRequest batch) {
+    if (journal == null) {
+      return;
+    }
+    try {
+      journal.persist(batch);
+    } catch (IOException e) {
+      // The batch is still sent from memory; only a crash before its acknowledgement loses it.
+      log.error("usage batch not written to the journal; it is sent from memory", e);
+    }
+  }
+
+  private void forget(ReportUsageRequest batch) {
+    if (journal == null) {
+      return;
+    }
+    try {
+      journal.acknowledged(batch);
+    } catch (IOException e) {
+      // Resent after a restart; the control plane counts its id once.
+      log.warn("acknowledged usage batch {} not removed from the journal", batch.getBatchId(), e);
     }
   }
 

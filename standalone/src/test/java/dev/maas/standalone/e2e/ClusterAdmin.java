@@ -2,6 +2,7 @@ package dev.maas.standalone.e2e;
 
 import com.google.protobuf.Timestamp;
 import dev.maas.proto.admin.v1.ApiKeyServiceGrpc;
+import dev.maas.proto.admin.v1.Batching;
 import dev.maas.proto.admin.v1.CreateApiKeyRequest;
 import dev.maas.proto.admin.v1.CreateModelRequest;
 import dev.maas.proto.admin.v1.CreateTenantRequest;
@@ -43,7 +44,7 @@ public final class ClusterAdmin {
   private final Channel channel;
   private final Device device;
 
-  ClusterAdmin(Channel channel, Device device) {
+  public ClusterAdmin(Channel channel, Device device) {
     this.channel = channel;
     this.device = device;
   }
@@ -122,6 +123,34 @@ public final class ClusterAdmin {
       throw new AssertionError("upload failed: " + version);
     }
     return version.getVersion();
+  }
+
+  /** Uploads the demo LeNet as the model's next version; returns its number. */
+  public long uploadLenet(String tenant, String model) {
+    ModelVersion version =
+        new VersionUploader(channel)
+            .upload(tenant, model, SavedModelArchive.export(DemoModels::exportLenet));
+    if (version.getState() != VersionState.VERSION_STATE_READY) {
+      throw new AssertionError("upload failed: " + version);
+    }
+    return version.getVersion();
+  }
+
+  /** Deploys {@code version} as the default with {@code replicas} replicas and {@code batching}. */
+  public void deploy(String tenant, String model, long version, int replicas, Batching batching) {
+    DeploymentServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .setDeployment(
+            SetDeploymentRequest.newBuilder()
+                .setDeployment(
+                    Deployment.newBuilder()
+                        .setTenant(tenant)
+                        .setModel(model)
+                        .setDefaultVersion(version)
+                        .setMinReplicas(replicas)
+                        .setDevice(device)
+                        .setBatching(batching))
+                .build());
   }
 
   /**

@@ -11,13 +11,13 @@ import java.util.Map;
  * PostgreSQL database, so it can be stopped and started again at the same address while workers and
  * the gateway keep running. Not thread-safe: the test thread drives it.
  */
-final class ControlPlaneNode implements AutoCloseable {
+public final class ControlPlaneNode implements AutoCloseable {
 
   /** The admin token the node is configured with. */
-  static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
+  public static final String ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 
   /** The cluster token the node, the workers and the gateway share. */
-  static final String CLUSTER_TOKEN = "e2e-cluster-token-0123456789abcdef";
+  public static final String CLUSTER_TOKEN = "e2e-cluster-token-0123456789abcdef";
 
   private final Map<String, Object> properties = new HashMap<>();
   private final int port;
@@ -30,7 +30,7 @@ final class ControlPlaneNode implements AutoCloseable {
    * @param dataDir artifacts and the generated master key, kept across restarts
    * @param port the gRPC port, the same on every start
    */
-  ControlPlaneNode(String jdbcUrl, Path dataDir, int port) {
+  public ControlPlaneNode(String jdbcUrl, Path dataDir, int port) {
     this.port = port;
     properties.put("maas.db.url", jdbcUrl);
     properties.put("maas.db.user", "postgres");
@@ -46,7 +46,7 @@ final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Starts the control plane; returns once its gRPC server listens. */
-  void start() {
+  public void start() {
     if (context != null) {
       throw new IllegalStateException("the control plane is already running");
     }
@@ -59,7 +59,7 @@ final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Stops it gracefully (its gRPC server drains); the database and data directory stay. */
-  void stop() {
+  public void stop() {
     if (context != null) {
       ApplicationContext running = context;
       context = null;
@@ -68,17 +68,17 @@ final class ControlPlaneNode implements AutoCloseable {
   }
 
   /** Whether it runs now. */
-  boolean running() {
+  public boolean running() {
     return context != null;
   }
 
   /** The gRPC target, {@code host:port}, the same across restarts. */
-  String target() {
+  public String target() {
     return "127.0.0.1:" + port;
   }
 
   /** The gRPC port. */
-  int port() {
+  public int port() {
     return port;
   }
 

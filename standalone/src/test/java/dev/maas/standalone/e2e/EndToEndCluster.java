@@ -64,7 +64,7 @@ public final class EndToEndCluster
   private static final Logger log = LoggerFactory.getLogger(EndToEndCluster.class);
 
   /** How long a model may take to be placed, loaded and routed. */
-  static final Duration SERVING_TIMEOUT = Duration.ofMinutes(2);
+  public static final Duration SERVING_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -177,6 +177,23 @@ public final class EndToEndCluster
     controlPlaneChannel = loopback(controlPlane.port());
   }
 
+  /**
+   * Starts one more worker process that registers as {@code id}; returns at once (it registers in
+   * the background). It is stopped with the others after the test class.
+   */
+  public WorkerProcess addWorker(String id) throws IOException {
+    WorkerProcess worker =
+        WorkerProcess.start(
+            id, controlPlane.target(), ControlPlaneNode.CLUSTER_TOKEN, work.resolve(id));
+    workers.add(worker);
+    return worker;
+  }
+
+  /** The channel to the gateway, without credentials. */
+  public Channel gatewayChannel() {
+    return gatewayChannel;
+  }
+
   /** The admin API as the platform admin. */
   public ClusterAdmin admin() {
     Device device =
@@ -192,7 +209,7 @@ public final class EndToEndCluster
   }
 
   /** The worker processes, in the order they were started. */
-  List<WorkerProcess> workers() {
+  public List<WorkerProcess> workers() {
     return List.copyOf(workers);
   }
 
@@ -329,7 +346,7 @@ public final class EndToEndCluster
   }
 
   /** A free port on the loopback interface. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

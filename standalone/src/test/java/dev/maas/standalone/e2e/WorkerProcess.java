@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
  * A real worker, run from the worker module's runnable jar as a process of its own in cluster mode,
  * so that killing it is a real crash: its connections drop, its heartbeats stop.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
   /** The runnable worker jar, built by the worker module. */
-  static final Path JAR = Path.of("..", "worker", "target", "maas-worker.jar").toAbsolutePath();
+  public static final Path JAR =
+      Path.of("..", "worker", "target", "maas-worker.jar").toAbsolutePath();
 
   private final String id;
   private final Process process;
@@ -31,7 +32,17 @@ final class WorkerProcess implements AutoCloseable {
    * Starts a worker that registers as {@code id} with the control plane at {@code controlPlane},
    * advertising {@code 127.0.0.1:<port>}; returns at once (it registers in the background).
    */
-  static WorkerProcess start(String id, String controlPlane, String clusterToken, Path workDir)
+  public static WorkerProcess start(
+      String id, String controlPlane, String clusterToken, Path workDir) throws IOException {
+    return start(id, controlPlane, clusterToken, workDir, -1);
+  }
+
+  /**
+   * Starts a worker as {@link #start(String, String, String, Path)} does, serving Prometheus
+   * metrics at {@code http://127.0.0.1:<metricsPort>/metrics} unless {@code metricsPort} is -1.
+   */
+  public static WorkerProcess start(
+      String id, String controlPlane, String clusterToken, Path workDir, int metricsPort)
       throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(
@@ -55,7 +66,7 @@ final class WorkerProcess implements AutoCloseable {
             "--advertise-address",
             "127.0.0.1:" + port,
             "--metrics-port",
-            "-1",
+            Integer.toString(metricsPort),
             "--slots",
             "8",
             "--intra-op-threads",
@@ -74,27 +85,27 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   /** The id it registers under. */
-  String id() {
+  public String id() {
     return id;
   }
 
   /** The address it advertises, as routing snapshots name it. */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port;
   }
 
   /** Its log file (stdout and stderr). */
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** Whether the process still runs. */
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** Kills it at once (SIGKILL), as a crash would, and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
