@@ -316,11 +316,6 @@ public final class EndToEndCluster
     return channel;
   }
 
-  /** The channel to the fixture gateway, without credentials. */
-  public Channel gatewayChannel() {
-    return gatewayChannel;
-  }
-
   /** The channel to the control plane now (a new one after a restart), without credentials. */
   public Channel controlPlaneChannel() {
     return controlPlaneChannel;

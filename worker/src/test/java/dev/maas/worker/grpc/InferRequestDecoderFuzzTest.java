@@ -108,7 +108,7 @@ class InferRequestDecoderFuzzTest {
   private static void checkDecoding(ModelInferRequest request, Served model) {
     DecodedRequest decoded;
     try {
-      decoded = InferRequestDecoder.decode(request, model.signature(), model.batching());
+      decoded = InferRequestDecoder.decode(request, model.signature(), model.batching(), false);
     } catch (InvalidInputException e) {
       assertThat(e.getMessage()).isNotBlank();
       return;
