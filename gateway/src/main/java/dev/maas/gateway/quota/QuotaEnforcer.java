@@ -74,30 +74,37 @@ public final class QuotaEnforcer {
           untilNextMonth(),
           false);
     }
-    if (quota.requestsPerSecond() > 0) {
-      Duration wait =
-          rates.tryTake(
-              new RateLimiters.Key(tenant.name(), ""),
-              new RateLimiters.Limit(
-                  share.rate(quota.requestsPerSecond()),
-                  share.count(
-                      quota.burst() > 0 ? quota.burst() : ceil(quota.requestsPerSecond()))));
-      refuseIfWaiting(wait, Limit.REQUEST_RATE, "request rate limit exceeded");
-    }
-    if (model.rateLimitRps() > 0) {
-      Duration wait =
-          rates.tryTake(
-              new RateLimiters.Key(tenant.name(), model.name()),
-              new RateLimiters.Limit(
-                  share.rate(model.rateLimitRps()), share.count(ceil(model.rateLimitRps()))));
-      refuseIfWaiting(
-          wait, Limit.MODEL_RATE, "request rate limit of model " + model.name() + " exceeded");
-    }
+    // The slot is taken before a rate token: a call refused for concurrency spends no token, so a
+    // burst of calls that wait for slots is still admitted up to the bucket's size.
     ConcurrencyLimiter.Slot slot =
         concurrency.tryAcquire(tenant.name(), share.count(quota.maxConcurrentRequests()));
     if (slot == null) {
       throw new QuotaExceededException(
           Limit.CONCURRENCY, "too many concurrent requests", CONCURRENCY_RETRY_AFTER, true);
+    }
+    try {
+      if (quota.requestsPerSecond() > 0) {
+        Duration wait =
+            rates.tryTake(
+                new RateLimiters.Key(tenant.name(), ""),
+                new RateLimiters.Limit(
+                    share.rate(quota.requestsPerSecond()),
+                    share.count(
+                        quota.burst() > 0 ? quota.burst() : ceil(quota.requestsPerSecond()))));
+        refuseIfWaiting(wait, Limit.REQUEST_RATE, "request rate limit exceeded");
+      }
+      if (model.rateLimitRps() > 0) {
+        Duration wait =
+            rates.tryTake(
+                new RateLimiters.Key(tenant.name(), model.name()),
+                new RateLimiters.Limit(
+                    share.rate(model.rateLimitRps()), share.count(ceil(model.rateLimitRps()))));
+        refuseIfWaiting(
+            wait, Limit.MODEL_RATE, "request rate limit of model " + model.name() + " exceeded");
+      }
+    } catch (QuotaExceededException e) {
+      slot.release();
+      throw e;
     }
     monthly.count(tenant.name());
     return new Admission(slot);

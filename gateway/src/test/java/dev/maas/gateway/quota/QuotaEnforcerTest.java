@@ -57,6 +57,29 @@ class QuotaEnforcerTest {
   }
 
   @Test
+  void callRefusedForConcurrency_spendsNoRateToken() {
+    QuotaEnforcer quotas = new QuotaEnforcer(new ReplicaShare(1), time, Clock.systemUTC());
+    TenantEntry tenant = new TenantEntry("t", true, new TenantQuota(10, 3, 1, 0, 0, 0));
+    Admission held = quotas.admit(tenant, model);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> quotas.admit(tenant, model))
+          .isInstanceOfSatisfying(
+              QuotaExceededException.class,
+              e -> assertThat(e.limit()).isEqualTo(QuotaExceededException.Limit.CONCURRENCY));
+    }
+    held.close();
+
+    // Two tokens of the burst of three are left; the five refusals took none.
+    quotas.admit(tenant, model).close();
+    quotas.admit(tenant, model).close();
+    assertThatThrownBy(() -> quotas.admit(tenant, model))
+        .isInstanceOfSatisfying(
+            QuotaExceededException.class,
+            e -> assertThat(e.limit()).isEqualTo(QuotaExceededException.Limit.REQUEST_RATE));
+    assertThat(quotas.inFlight("t")).isZero();
+  }
+
+  @Test
   void withTwoReplicas_theRateIsHalved() {
     QuotaEnforcer quotas = new QuotaEnforcer(new ReplicaShare(2), time, Clock.systemUTC());
     TenantEntry tenant = tenant(10, 2);

@@ -42,13 +42,15 @@ final class ModelDescriptions {
     this.registry = registry;
   }
 
-  /** A version label: empty, or a positive integer. */
+  /** A version label: empty, or a positive integer in ASCII digits. */
   static OptionalLong parseVersion(String label) {
     if (label.isEmpty()) {
       return OptionalLong.empty();
     }
+    // Long.parseLong also reads other scripts' digits ('١', '１'): a label must be plain ASCII.
+    boolean ascii = label.chars().allMatch(c -> c >= '0' && c <= '9');
     try {
-      long version = Long.parseLong(label);
+      long version = ascii ? Long.parseLong(label) : 0;
       if (version > 0) {
         return OptionalLong.of(version);
       }
