@@ -88,13 +88,17 @@ final class AllCommand implements Callable<Integer> {
   @Option(
       names = "--intra-op-threads",
       defaultValue = "0",
-      description = "TensorFlow intra-op threads of arm A and the worker; 0: TF's default.")
+      description =
+          "TensorFlow intra-op threads of arm A and the worker; 0: TF's default, one per core"
+              + " (default ${DEFAULT-VALUE}).")
   int intraOpThreads;
 
   @Option(
       names = "--inter-op-threads",
       defaultValue = "0",
-      description = "TensorFlow inter-op threads of arm A and the worker; 0: TF's default.")
+      description =
+          "TensorFlow inter-op threads of arm A and the worker; 0: TF's default, one per core"
+              + " (default ${DEFAULT-VALUE}).")
   int interOpThreads;
 
   @Option(

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param stable whether three consecutive windows agreed within the tolerance
  * @param cpuCores CPU time of each process (client, gateway, worker, control-plane) over the
  *     counted windows, divided by their length: cores busy on average
+ * @param cpuMicrosPerRequest CPU time of each process over the counted windows per request
+ *     answered, in µs
  */
 record ArmResult(
     String arm,
@@ -38,10 +40,12 @@ record ArmResult(
     String firstError,
     int windows,
     boolean stable,
-    Map<String, Double> cpuCores) {
+    Map<String, Double> cpuCores,
+    Map<String, Double> cpuMicrosPerRequest) {
 
   ArmResult {
     cpuCores = Map.copyOf(cpuCores);
+    cpuMicrosPerRequest = Map.copyOf(cpuMicrosPerRequest);
   }
 
   /** Whether this is the point {@code arm} of {@code model} at this batch and concurrency. */

@@ -80,6 +80,10 @@ final class Measurer {
     for (Map<String, Duration> used : cpuUsed) {
       used.forEach((name, time) -> cores.merge(name, time.toNanos() / 1e9, Double::sum));
     }
+    Map<String, Double> perRequest = new LinkedHashMap<>();
+    long answered = requests;
+    cores.forEach(
+        (name, cpuSeconds) -> perRequest.put(name, answered > 0 ? cpuSeconds * 1e6 / answered : 0));
     double wall = seconds;
     cores.replaceAll((name, cpuSeconds) -> wall > 0 ? cpuSeconds / wall : 0);
     double requestsPerSecond = seconds > 0 ? requests / seconds : 0;
@@ -98,7 +102,8 @@ final class Measurer {
         firstError,
         windowsRun,
         stable,
-        cores);
+        cores,
+        perRequest);
   }
 
   private static double micros(Histogram histogram, double percentile) {

@@ -46,14 +46,16 @@ record Report(Map<String, Object> conditions, List<ArmResult> arms, List<Ratio> 
     out.println();
     out.println(
         "| model | arm | batch | concurrency | samples/s | requests/s | p50 µs | p90 µs | p99 µs"
-            + " | windows | CPU cores client / gateway / worker | errors |");
+            + " | windows | CPU cores client / gateway / worker | CPU µs per request client /"
+            + " gateway / worker | errors |");
     out.println(
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |");
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---:"
+            + " |");
     for (ArmResult r : arms) {
       out.println(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %d%s | %s | %d |",
+              "| %s | %s | %d | %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %d%s | %s | %s | %d |",
               r.model(),
               r.arm(),
               r.batch(),
@@ -65,7 +67,8 @@ record Report(Map<String, Object> conditions, List<ArmResult> arms, List<Ratio> 
               r.p99Micros(),
               r.windows(),
               r.stable() ? "" : " unstable",
-              cores(r.cpuCores()),
+              perProcess(r.cpuCores(), "%.2f"),
+              perProcess(r.cpuMicrosPerRequest(), "%.0f"),
               r.errors()));
     }
     out.println();
@@ -87,12 +90,12 @@ record Report(Map<String, Object> conditions, List<ArmResult> arms, List<Ratio> 
     }
   }
 
-  private static String cores(Map<String, Double> cores) {
+  private static String perProcess(Map<String, Double> values, String format) {
     return String.format(
         Locale.ROOT,
-        "%.2f / %.2f / %.2f",
-        cores.getOrDefault("client", 0.0),
-        cores.getOrDefault("gateway", 0.0),
-        cores.getOrDefault("worker", 0.0));
+        format + " / " + format + " / " + format,
+        values.getOrDefault("client", 0.0),
+        values.getOrDefault("gateway", 0.0),
+        values.getOrDefault("worker", 0.0));
   }
 }
