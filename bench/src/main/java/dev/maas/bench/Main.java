@@ -3,11 +3,11 @@ package dev.maas.bench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The benchmark harness: {@code java -jar maas-bench.jar ARM}. */
+/** The benchmark harness: {@code java -jar maas-bench.jar all}. */
 @Command(
     name = "maas-bench",
     mixinStandardHelpOptions = true,
-    subcommands = RuntimeBenchmark.class,
+    subcommands = AllCommand.class,
     description = "Measures maas side by side with TensorFlow in one run; prints a markdown table.")
 public final class Main {
 

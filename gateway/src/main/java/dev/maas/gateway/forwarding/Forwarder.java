@@ -32,7 +32,7 @@ public final class Forwarder {
   private final ReplicaPicker picker;
   private final RetryPolicy retry;
   private final ScheduledExecutorService scheduler;
-  private final String clusterToken;
+  private final String bearerToken;
   private final ForwardingEvents events;
   private final LongSupplier nanoTime;
 
@@ -52,7 +52,7 @@ public final class Forwarder {
     this.picker = picker;
     this.retry = retry;
     this.scheduler = scheduler;
-    this.clusterToken = clusterToken;
+    this.bearerToken = "Bearer " + clusterToken;
     this.events = events;
     this.nanoTime = nanoTime;
   }
@@ -71,7 +71,7 @@ public final class Forwarder {
       byte[] request,
       Consumer<ForwardOutcome> done) {
     Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + clusterToken);
+    headers.put(AUTHORIZATION, bearerToken);
     headers.put(MODEL_ID, version.modelId());
     headers.put(MODEL_VERSION, Long.toString(version.version()));
     new ForwardingCall(this, method, modelName, version, request, headers, done).start();

@@ -1,9 +1,11 @@
 package dev.maas.sdk.perf;
 
 import dev.maas.sdk.InferRequest;
-import dev.maas.sdk.InferResult;
 import dev.maas.sdk.MaasClient;
 import dev.maas.sdk.MaasException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,17 +22,44 @@ import java.util.concurrent.atomic.LongAdder;
  * A closed-loop load generator in the spirit of Triton's perf_analyzer: at a concurrency of N it
  * keeps N inference calls in flight, sending the next as soon as one answers, first through a
  * warm-up (not measured), then through a measurement window. Only calls sent in the window and
- * answered before it ends count. Uses the client's asynchronous calls, so N costs no threads.
+ * answered before it ends count. Uses asynchronous calls, so N costs no threads.
  */
 public final class LoadGenerator {
 
-  private final MaasClient client;
-  private final InferRequest request;
+  private static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private final AsyncCall call;
+  private final Duration callTimeout;
 
   /** A generator sending {@code request} (the same one each time) through {@code client}. */
   public LoadGenerator(MaasClient client, InferRequest request) {
-    this.client = client;
-    this.request = request;
+    this(
+        () -> client.inferAsync(request),
+        request.timeout() == null ? DEFAULT_CALL_TIMEOUT : request.timeout());
+  }
+
+  /**
+   * A generator that starts each call with {@code call}, such as a raw gRPC call reusing one
+   * pre-built request message, so that encoding is not part of what is measured.
+   *
+   * @param callTimeout the longest a single call may take (its deadline); a level waits for calls
+   *     in flight at its end for up to twice this
+   */
+  public LoadGenerator(AsyncCall call, Duration callTimeout) {
+    this.call = call;
+    this.callTimeout = callTimeout;
+  }
+
+  /**
+   * Starts one call of a load test without blocking. The future completes (on any thread) when the
+   * call is answered, exceptionally with a {@link MaasException}, a gRPC {@link
+   * StatusRuntimeException} or {@link StatusException} when it fails.
+   */
+  @FunctionalInterface
+  public interface AsyncCall {
+
+    /** Starts the call. */
+    CompletableFuture<?> start();
   }
 
   /**
@@ -52,7 +81,6 @@ public final class LoadGenerator {
     for (int i = 0; i < concurrency; i++) {
       send(level, lanesDone);
     }
-    Duration callTimeout = request.timeout() == null ? Duration.ofSeconds(30) : request.timeout();
     long waitNanos = warmup.toNanos() + measure.toNanos() + callTimeout.toNanos() * 2;
     if (!lanesDone.await(waitNanos, TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("calls did not finish within " + Duration.ofNanos(waitNanos));
@@ -63,15 +91,15 @@ public final class LoadGenerator {
   /** Sends one call; its completion sends the next while the window lasts. */
   private void send(Level level, CountDownLatch lanesDone) {
     long sentAt = System.nanoTime();
-    CompletableFuture<InferResult> call;
+    CompletableFuture<?> started;
     try {
-      call = client.inferAsync(request);
+      started = call.start();
     } catch (RuntimeException e) {
       level.failed(sentAt, System.nanoTime(), e);
       lanesDone.countDown();
       return;
     }
-    call.whenComplete(
+    started.whenComplete(
         (result, error) -> {
           long answeredAt = System.nanoTime();
           if (error == null) {
@@ -121,9 +149,18 @@ public final class LoadGenerator {
           error instanceof CompletionException && error.getCause() != null
               ? error.getCause()
               : error;
-      String code = cause instanceof MaasException maas ? maas.code().name() : "CLIENT";
-      errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+      errors.computeIfAbsent(codeOf(cause), c -> new LongAdder()).increment();
       firstError.compareAndSet("", String.valueOf(cause.getMessage()));
+    }
+
+    private static String codeOf(Throwable cause) {
+      if (cause instanceof MaasException maas) {
+        return maas.code().name();
+      }
+      if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
+        return Status.fromThrowable(cause).getCode().name();
+      }
+      return "CLIENT";
     }
 
     LevelResult result(int concurrency, Duration measure) {
