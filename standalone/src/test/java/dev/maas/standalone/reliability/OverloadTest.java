@@ -1,6 +1,7 @@
 package dev.maas.standalone.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
@@ -14,6 +15,8 @@ import dev.maas.standalone.demo.Bearer;
 import dev.maas.standalone.e2e.ClusterAdmin;
 import dev.maas.standalone.reliability.ResultsTable.Verdict;
 import io.grpc.Status;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -72,7 +75,7 @@ class OverloadTest {
             .build());
     GRPCInferenceServiceBlockingStub blocking =
         GRPCInferenceServiceGrpc.newBlockingStub(Bearer.over(cluster.gatewayChannel(), key));
-    org.awaitility.Awaitility.await("lenet serving")
+    await("lenet serving")
         .atMost(ProcessCluster.START_TIMEOUT)
         .ignoreExceptions()
         .until(
@@ -129,7 +132,7 @@ class OverloadTest {
     assertThat(cluster.gateway().alive()).as("the gateway still runs").isTrue();
     assertThat(cluster.workers().get(0).alive()).as("the worker still runs").isTrue();
     assertThat(cluster.gateway().logMentions("OutOfMemoryError")).as("gateway OOM").isFalse();
-    assertThat(java.nio.file.Files.readString(cluster.workers().get(0).log()))
+    assertThat(Files.readString(cluster.workers().get(0).log()))
         .as("worker log")
         .doesNotContain("OutOfMemoryError");
     double useful = result.count(OK, 0, result.phaseEnd(0)) / (result.phaseEnd(0) * capacity);
@@ -270,7 +273,7 @@ class OverloadTest {
           TimeUnit.MILLISECONDS.sleep(200);
         } catch (InterruptedException e) {
           return;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // A scrape that times out under overload is skipped; the next one counts.
         }
       }

@@ -10,6 +10,7 @@ import dev.maas.proto.admin.v1.Scope;
 import dev.maas.proto.inference.GRPCInferenceServiceGrpc;
 import dev.maas.proto.inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub;
 import dev.maas.proto.inference.ModelInferRequest;
+import dev.maas.proto.inference.ModelInferResponse;
 import dev.maas.standalone.demo.Bearer;
 import dev.maas.standalone.e2e.ClusterAdmin;
 import dev.maas.standalone.e2e.EndToEndCluster;
@@ -296,7 +297,7 @@ class ServingReliabilityTest {
 
   @FunctionalInterface
   private interface Infer {
-    dev.maas.proto.inference.ModelInferResponse call(ModelInferRequest request);
+    ModelInferResponse call(ModelInferRequest request);
   }
 
   private static void timedCall(
