@@ -105,7 +105,13 @@ class ArchiveInspectorFuzzTest {
         case 1 -> tar.symlink(name, data.pickValue(NAMES));
         case 2 -> tar.hardlink(name, data.pickValue(NAMES));
         case 3 -> tar.special(name, data.pickValue(TYPES));
-        default -> tar.file(name, content(data, name));
+        default -> {
+          if (name.endsWith("/")) {
+            tar.directory(name); // the tar writer takes a trailing '/' for a directory
+          } else {
+            tar.file(name, content(data, name));
+          }
+        }
       }
     }
     byte[] bytes = tar.build();
