@@ -52,7 +52,7 @@ for target in "${targets[@]}"; do
   executions="$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
   rate="$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
   coverage="$(grep -a -o ' cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
-  findings="$(grep -a -c '^== Java Exception\|ERROR: libFuzzer' "$log" || true)"
+  findings="$(grep -a -c 'Test unit written to' "$log" || true)"
   if [[ "$status" -ne 0 && "${findings:-0}" -eq 0 ]]; then
     findings="run failed (exit $status)"
   fi
