@@ -7,10 +7,12 @@
 # filter: only targets whose "module Class#method" line contains it (e.g. "gateway").
 #
 # The normal build (./mvnw verify) only replays each target's committed corpus under
-# src/test/resources/<package>/<Class>Inputs/<method>/. Here JAZZER_FUZZ=1 makes Jazzer mutate
-# for real. A finding fails the target, and Jazzer writes the crashing input into that corpus
-# directory: commit it with the fix, so the normal build replays it from then on. The corpus Jazzer
+# src/test/resources/<package>/<Class>Inputs/<method>/, in a JVM of its own (the surefire execution
+# fuzz-corpus-replay). Here JAZZER_FUZZ=1 makes Jazzer mutate for real, one target per JVM. A
+# finding fails the target and Jazzer writes the crashing input into that corpus directory: fix
+# the bug and commit the input, so the normal build replays it from then on. The corpus Jazzer
 # grows while fuzzing stays in <module>/.cifuzz-corpus/ (ignored by git) and is reused next run.
+# Logs: target/fuzz-logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,14 +45,14 @@ for target in "${targets[@]}"; do
   # libFuzzer takes the last of repeated flags, and Jazzer appends these after the @FuzzTest's own
   # maxDuration, so -max_total_time here wins. libFuzzer prints to the console, kept in $log.
   JAZZER_FUZZ=1 ./mvnw -o -B -pl "$module" -am test \
-    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.replay.skip=true \
     -Djazzer.internal.arg.0=fuzz \
     -Djazzer.internal.arg.1="-max_total_time=${seconds}" \
     -Djazzer.internal.arg.2=-print_final_stats=1 >"$log" 2>&1 || status=$?
   executions="$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
   rate="$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
   coverage="$(grep -a -o ' cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)"
-  findings="$(grep -a -c '^== Java Exception\|ERROR: libFuzzer' "$log" || true)"
+  findings="$(grep -a -c 'Test unit written to' "$log" || true)"
   if [[ "$status" -ne 0 && "${findings:-0}" -eq 0 ]]; then
     findings="run failed (exit $status)"
   fi
