@@ -1,15 +1,20 @@
 package dev.maas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.maas.sdk.testing.LivePlatform;
 import dev.maas.sdk.testing.LivePlatformExtension;
 import dev.maas.sdk.testing.TestTenant;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -138,6 +143,78 @@ class ModelCommandsTest {
     assertThat(cli.run("undeploy", "affine").out()).contains("undeployed affine");
     assertThat(cli.run("model", "delete", "affine").exitCode()).isZero();
     assertThat(cli.run("model", "list").out()).doesNotContain("affine");
+  }
+
+  @Test
+  void replicasShowTheirWorkerAndState_andAFailedLoadShowsItsReason() throws Exception {
+    TestTenant tenant = platform.newTenant("cli-replicas");
+    Cli cli = LiveCli.asTenant(platform, tenant, home);
+    // Variables removed: the graph passes the upload checks, but the worker cannot run it.
+    Path broken = home.resolve("affine-no-variables");
+    copy(platform.demoModel("affine"), broken);
+    deleteTree(broken.resolve("variables"));
+    assertThat(
+            cli.run(
+                    "model",
+                    "upload",
+                    platform.demoModel("affine").toString(),
+                    "--model",
+                    "replicated",
+                    "--create",
+                    "--no-progress")
+                .exitCode())
+        .isZero();
+    assertThat(
+            cli.run("model", "upload", broken.toString(), "--model", "replicated", "--no-progress")
+                .out())
+        .containsPattern("2\\s+READY");
+    assertThat(cli.run("deploy", "replicated", "--version", "1").exitCode()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                cli.run("model", "describe", "replicated")
+                    .out()
+                    .matches(
+                        "(?s).*replicas:\\s+VERSION\\s+WORKER\\s+STATE\\s+REASON\\s+"
+                            + "1\\s+sdk-test-worker\\s+SERVING\\s+-.*"));
+
+    Cli.Result switched = cli.run("deploy", "replicated", "--version", "2");
+    assertThat(switched.exitCode()).as(switched.toString()).isZero();
+    assertThat(switched.out())
+        .contains("replicas (placed before this change):")
+        .containsPattern("1\\s+sdk-test-worker\\s+SERVING");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> cli.run("model", "describe", "replicated").out().contains("FAILED"));
+    String described = cli.run("model", "describe", "replicated").out();
+    System.out.println(described);
+    assertThat(described)
+        .containsPattern("1\\s+sdk-test-worker\\s+SERVING")
+        .containsPattern(
+            "2\\s+sdk-test-worker\\s+FAILED\\s+.*Attempting to use uninitialized value scale");
+    assertThat(cli.run("undeploy", "replicated").exitCode()).isZero();
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static String sha256(Path directory) throws Exception {

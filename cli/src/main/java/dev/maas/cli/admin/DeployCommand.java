@@ -6,6 +6,7 @@ import dev.maas.cli.output.Table;
 import dev.maas.sdk.admin.Batching;
 import dev.maas.sdk.admin.Deployment;
 import dev.maas.sdk.admin.Device;
+import dev.maas.sdk.admin.Replica;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -107,6 +108,12 @@ public final class DeployCommand extends CliCommand {
     split.forEach((v, percent) -> builder.split(versionNumber(v), percent));
     Deployment deployed = admin().deployments().set(builder.build());
     printer().print(deployed, () -> table(deployed));
+    if (!printer().json() && !deployed.replicas().isEmpty()) {
+      out().println();
+      out().println("replicas (placed before this change):");
+      replicaTable(deployed.replicas()).print(out());
+      out().flush();
+    }
     return 0;
   }
 
@@ -133,6 +140,19 @@ public final class DeployCommand extends CliCommand {
         d.batching().maxBatchSize(),
         d.batching().maxQueueDelayMicros(),
         Printer.time(d.updateTime()));
+    return table;
+  }
+
+  /** One row per replica: where each version runs, its state and, when it FAILED, why. */
+  static Table replicaTable(List<Replica> replicas) {
+    Table table = Table.of("VERSION", "WORKER", "STATE", "REASON");
+    for (Replica replica : replicas) {
+      table.row(
+          replica.version(),
+          replica.worker(),
+          replica.state() + (replica.workerHealthy() ? "" : " (worker unhealthy)"),
+          replica.reason().isEmpty() ? "-" : replica.reason());
+    }
     return table;
   }
 }

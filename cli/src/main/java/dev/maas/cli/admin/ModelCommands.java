@@ -91,6 +91,15 @@ public final class ModelCommands {
       out()
           .println(
               "deployment:  " + details.findDeployment().map(Describe::summary).orElse("none"));
+      details
+          .findDeployment()
+          .filter(d -> !d.replicas().isEmpty())
+          .ifPresent(
+              d -> {
+                out().println();
+                out().println("replicas:");
+                DeployCommand.replicaTable(d.replicas()).print(out());
+              });
       out().println();
       VersionCommands.table(details.versions()).print(out());
       details.versions().stream()

@@ -31,9 +31,9 @@ final class DeploymentGrpcService extends DeploymentServiceGrpc.DeploymentServic
         observer,
         () -> {
           Deployment requested = DeploymentMapper.fromProto(request.getDeployment());
-          Deployment stored = deployments.set(Principal.current(), requested);
+          DeploymentService.Status stored = deployments.set(Principal.current(), requested);
           return SetDeploymentResponse.newBuilder()
-              .setDeployment(DeploymentMapper.toProto(stored))
+              .setDeployment(DeploymentMapper.toProto(stored.deployment(), stored.replicas()))
               .build();
         });
   }
@@ -43,13 +43,13 @@ final class DeploymentGrpcService extends DeploymentServiceGrpc.DeploymentServic
       GetDeploymentRequest request, StreamObserver<GetDeploymentResponse> observer) {
     Calls.unary(
         observer,
-        () ->
-            GetDeploymentResponse.newBuilder()
-                .setDeployment(
-                    DeploymentMapper.toProto(
-                        deployments.get(
-                            Principal.current(), request.getTenant(), request.getModel())))
-                .build());
+        () -> {
+          DeploymentService.Status status =
+              deployments.get(Principal.current(), request.getTenant(), request.getModel());
+          return GetDeploymentResponse.newBuilder()
+              .setDeployment(DeploymentMapper.toProto(status.deployment(), status.replicas()))
+              .build();
+        });
   }
 
   @Override

@@ -2,14 +2,23 @@ package dev.maas.controlplane.deployment;
 
 import dev.maas.controlplane.grpc.ProtoTime;
 import dev.maas.controlplane.problem.Problem;
+import dev.maas.proto.admin.v1.ReplicaState;
+import dev.maas.proto.admin.v1.ReplicaStatus;
+import java.util.List;
 
 /** Converts deployments between the admin API's messages and {@link Deployment}. */
 public final class DeploymentMapper {
 
   private DeploymentMapper() {}
 
-  /** The admin API message of a stored deployment (also for GetModel). */
+  /** The admin API message of a stored deployment, without its replicas. */
   public static dev.maas.proto.admin.v1.Deployment toProto(Deployment deployment) {
+    return toProto(deployment, List.of());
+  }
+
+  /** The admin API message of a stored deployment and its replicas. */
+  public static dev.maas.proto.admin.v1.Deployment toProto(
+      Deployment deployment, List<Replica> replicas) {
     dev.maas.proto.admin.v1.Deployment.Builder proto =
         dev.maas.proto.admin.v1.Deployment.newBuilder()
             .setTenant(deployment.tenant())
@@ -31,6 +40,16 @@ public final class DeploymentMapper {
     }
     if (deployment.updatedAt() != null) {
       proto.setUpdateTime(ProtoTime.of(deployment.updatedAt()));
+    }
+    for (Replica replica : replicas) {
+      proto.addReplicas(
+          ReplicaStatus.newBuilder()
+              .setVersion(replica.version())
+              .setWorker(replica.worker())
+              .setState(ReplicaState.valueOf("REPLICA_STATE_" + replica.state()))
+              .setReason(replica.reason())
+              .setWorkerHealthy(replica.workerHealthy())
+              .setUpdateTime(ProtoTime.of(replica.updatedAt())));
     }
     return proto.build();
   }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for deployments; every method runs on the caller's connection and transaction. */
@@ -35,6 +37,31 @@ public final class DeploymentRepository {
                 DeploymentJson.readBatching(rows.getString(8)),
                 rows.getDouble(9),
                 rows.getTimestamp(10).toInstant()));
+      }
+    }
+  }
+
+  /** The placements of the model with this id, by version then worker. */
+  public static List<Replica> replicas(Connection connection, long modelId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "select p.version, p.worker_id, p.state, p.reason, w.healthy, p.updated_at"
+                + " from placements p join workers w on w.id = p.worker_id"
+                + " where p.model_id = ? order by p.version, p.worker_id")) {
+      select.setLong(1, modelId);
+      try (ResultSet rows = select.executeQuery()) {
+        List<Replica> replicas = new ArrayList<>();
+        while (rows.next()) {
+          replicas.add(
+              new Replica(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getBoolean(5),
+                  rows.getTimestamp(6).toInstant()));
+        }
+        return replicas;
       }
     }
   }

@@ -10,6 +10,7 @@ import dev.maas.controlplane.tenant.TenantRepository;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /** Sets, reads and removes models' deployments, with their checks and audit events. */
@@ -28,12 +29,13 @@ public final class DeploymentService {
 
   /**
    * Deploys a model or replaces its deployment; returns the deployment as stored, defaults filled
-   * in.
+   * in, with the replicas placed at that moment (those of the deployment before: placing the new
+   * one's comes after).
    *
    * @throws Problem INVALID_ARGUMENT (bad settings), NOT_FOUND (tenant, model or version),
    *     FAILED_PRECONDITION (a version not READY), RESOURCE_EXHAUSTED (max_replicas quota)
    */
-  public Deployment set(Principal caller, Deployment requested) {
+  public Status set(Principal caller, Deployment requested) {
     Deployment wanted = DeploymentRules.normalize(requested);
     String tenant = wanted.tenant();
     Access.requireTenant(caller, tenant);
@@ -53,24 +55,26 @@ public final class DeploymentService {
           Deployment after = DeploymentRepository.find(connection, modelId).orElseThrow();
           AuditLog.record(
               connection, caller, tenant, "deployment.set", wanted.model(), before, after);
-          return after;
+          return new Status(after, DeploymentRepository.replicas(connection, modelId));
         });
   }
 
   /**
-   * The model's deployment.
+   * The model's deployment and its replicas.
    *
    * @throws Problem NOT_FOUND when the tenant or model is missing or the model is not deployed
    */
-  public Deployment get(Principal caller, String tenant, String model) {
+  public Status get(Principal caller, String tenant, String model) {
     requireNames(tenant, model);
     Access.requireTenant(caller, tenant);
     return database.transaction(
         connection -> {
           requireTenant(connection, tenant);
           long modelId = requireModel(connection, tenant, model);
-          return DeploymentRepository.find(connection, modelId)
-              .orElseThrow(() -> notDeployed(tenant, model));
+          Deployment deployment =
+              DeploymentRepository.find(connection, modelId)
+                  .orElseThrow(() -> notDeployed(tenant, model));
+          return new Status(deployment, DeploymentRepository.replicas(connection, modelId));
         });
   }
 
@@ -161,5 +165,12 @@ public final class DeploymentService {
             + "' of tenant '"
             + tenant
             + "' is not deployed; SetDeployment deploys it");
+  }
+
+  /** A deployment with its replicas as the workers last reported them. */
+  public record Status(Deployment deployment, List<Replica> replicas) {
+    public Status {
+      replicas = List.copyOf(replicas);
+    }
   }
 }

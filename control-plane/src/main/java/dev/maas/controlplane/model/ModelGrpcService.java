@@ -69,7 +69,10 @@ final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase imple
           GetModelResponse.Builder response =
               GetModelResponse.newBuilder().setModel(ModelProtoMapper.toProto(details.model()));
           details.versions().forEach(v -> response.addVersions(ModelProtoMapper.toProto(v)));
-          details.deployment().map(DeploymentMapper::toProto).ifPresent(response::setDeployment);
+          details
+              .deployment()
+              .map(d -> DeploymentMapper.toProto(d, details.replicas()))
+              .ifPresent(response::setDeployment);
           return response.build();
         });
   }

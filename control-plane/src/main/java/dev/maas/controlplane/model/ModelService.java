@@ -7,6 +7,7 @@ import dev.maas.controlplane.auth.Principal;
 import dev.maas.controlplane.db.Database;
 import dev.maas.controlplane.deployment.Deployment;
 import dev.maas.controlplane.deployment.DeploymentRepository;
+import dev.maas.controlplane.deployment.Replica;
 import dev.maas.controlplane.problem.Problem;
 import dev.maas.controlplane.quota.QuotaService;
 import dev.maas.controlplane.tenant.TenantRepository;
@@ -89,7 +90,8 @@ public final class ModelService {
           return new Details(
               model,
               VersionRepository.list(connection, model.id()),
-              DeploymentRepository.find(connection, model.id()));
+              DeploymentRepository.find(connection, model.id()),
+              DeploymentRepository.replicas(connection, model.id()));
         });
   }
 
@@ -158,9 +160,14 @@ public final class ModelService {
    * @param versions lowest first
    * @param deployment how the model is served, if it is deployed
    */
-  public record Details(Model model, List<ModelVersion> versions, Optional<Deployment> deployment) {
+  public record Details(
+      Model model,
+      List<ModelVersion> versions,
+      Optional<Deployment> deployment,
+      List<Replica> replicas) {
     public Details {
       versions = List.copyOf(versions);
+      replicas = List.copyOf(replicas);
     }
   }
 }

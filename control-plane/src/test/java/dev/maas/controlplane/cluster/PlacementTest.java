@@ -5,7 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.maas.controlplane.testing.ClusterFixtures;
 import dev.maas.controlplane.testing.ControlPlaneExtension;
+import dev.maas.proto.admin.v1.DeploymentServiceGrpc;
+import dev.maas.proto.admin.v1.GetDeploymentRequest;
+import dev.maas.proto.admin.v1.GetModelRequest;
 import dev.maas.proto.admin.v1.ListWorkersRequest;
+import dev.maas.proto.admin.v1.ModelServiceGrpc;
+import dev.maas.proto.admin.v1.ReplicaState;
+import dev.maas.proto.admin.v1.ReplicaStatus;
 import dev.maas.proto.admin.v1.WorkerServiceGrpc;
 import dev.maas.proto.cluster.v1.Assignment;
 import dev.maas.proto.cluster.v1.PlacementState;
@@ -185,6 +191,63 @@ class PlacementTest {
                   a.assignments().stream().noneMatch(x -> x.getModelId().equals(modelName))
                       && b.assignments().stream().noneMatch(x -> x.getModelId().equals(modelName)));
       assertThat(placementCount(modelId)).isZero();
+    }
+  }
+
+  private static List<ReplicaStatus> replicasOf(String model) {
+    return DeploymentServiceGrpc.newBlockingStub(plane.admin())
+        .getDeployment(GetDeploymentRequest.newBuilder().setTenant("acme").setModel(model).build())
+        .getDeployment()
+        .getReplicasList();
+  }
+
+  @Test
+  void replicaThatFailedToLoad_showsItsReasonThroughGetDeploymentAndGetModel() throws Exception {
+    long modelId;
+    try (Connection sql = plane.sql()) {
+      modelId = ClusterFixtures.readyModel(sql, "acme", "broken", 1);
+    }
+    try (ProtocolWorker worker =
+        new ProtocolWorker(plane.cluster(), "fails-1", "10.0.2.1:9001", 4)) {
+      try (Connection sql = plane.sql()) {
+        ClusterFixtures.deploy(sql, modelId, 1, 1);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> worker.assignments().size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  replicasOf("broken").stream()
+                      .anyMatch(r -> r.getState() == ReplicaState.REPLICA_STATE_LOADING));
+
+      String reason = "Attempting to use uninitialized value scale";
+      worker.reportAll(PlacementState.PLACEMENT_STATE_FAILED, reason);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  replicasOf("broken").stream()
+                      .anyMatch(r -> r.getState() == ReplicaState.REPLICA_STATE_FAILED));
+
+      // Other workers of this class may get a replacement placement: only the failed one counts.
+      ReplicaStatus replica =
+          replicasOf("broken").stream()
+              .filter(r -> r.getWorker().equals("fails-1"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(replica.getState()).isEqualTo(ReplicaState.REPLICA_STATE_FAILED);
+      assertThat(replica.getVersion()).isEqualTo(1);
+      assertThat(replica.getWorker()).isEqualTo("fails-1");
+      assertThat(replica.getReason()).isEqualTo(reason);
+      assertThat(replica.getWorkerHealthy()).isTrue();
+      assertThat(replica.hasUpdateTime()).isTrue();
+      assertThat(
+              ModelServiceGrpc.newBlockingStub(plane.admin())
+                  .getModel(
+                      GetModelRequest.newBuilder().setTenant("acme").setName("broken").build())
+                  .getDeployment()
+                  .getReplicasList())
+          .contains(replica);
     }
   }
 }

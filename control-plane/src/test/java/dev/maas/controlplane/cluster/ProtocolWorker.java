@@ -33,7 +33,7 @@ final class ProtocolWorker implements AutoCloseable {
   private final Context.CancellableContext scope = Context.current().withCancellation();
   private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
   private final AtomicReference<AssignmentSet> assignments = new AtomicReference<>();
-  private final Map<String, PlacementState> states = new ConcurrentHashMap<>();
+  private final Map<String, PlacementStatus> states = new ConcurrentHashMap<>();
 
   ProtocolWorker(Channel cluster, String id, String address, int slots) {
     this.id = id;
@@ -73,7 +73,23 @@ final class ProtocolWorker implements AutoCloseable {
 
   /** Reports every current assignment as {@code state} from the next heartbeat on. */
   void reportAll(PlacementState state) {
-    assignments().forEach(a -> states.put(a.getPlacementId(), state));
+    reportAll(state, "");
+  }
+
+  /**
+   * Reports every current assignment as {@code state} with {@code reason} from the next beat on.
+   */
+  void reportAll(PlacementState state, String reason) {
+    assignments()
+        .forEach(
+            a ->
+                states.put(
+                    a.getPlacementId(),
+                    PlacementStatus.newBuilder()
+                        .setPlacementId(a.getPlacementId())
+                        .setState(state)
+                        .setReason(reason)
+                        .build()));
   }
 
   /** Stops heartbeating, as a crashed worker would. */
@@ -83,10 +99,7 @@ final class ProtocolWorker implements AutoCloseable {
 
   private void heartbeat() {
     HeartbeatRequest.Builder beat = HeartbeatRequest.newBuilder().setWorkerId(id);
-    states.forEach(
-        (placement, state) ->
-            beat.addPlacements(
-                PlacementStatus.newBuilder().setPlacementId(placement).setState(state)));
+    beat.addAllPlacements(states.values());
     try {
       registry.heartbeat(beat.build());
     } catch (RuntimeException e) {

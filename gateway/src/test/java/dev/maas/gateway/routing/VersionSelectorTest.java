@@ -51,9 +51,33 @@ class VersionSelectorTest {
   }
 
   @Test
-  void noSplit_choosesTheDefault_andFailsWhenItDoesNotServe() {
+  void noSplit_choosesTheDefault() {
     assertThat(selector.select(model(2, Map.of(), serving(1), serving(2))).version()).isEqualTo(2);
-    assertThatThrownBy(() -> selector.select(model(2, Map.of(), serving(1), idle(2))))
+  }
+
+  @Test
+  void defaultWithoutReplica_fallsBackToTheServingVersion() {
+    // A default switch from 1 to 2 while 2 loads, or after 2 failed to load: 1 still serves.
+    for (int i = 0; i < 100; i++) {
+      assertThat(selector.select(model(2, Map.of(), serving(1), idle(2))).version()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void defaultWithoutReplica_fallsBackToTheNewestServingVersion() {
+    ModelRoute model = model(4, Map.of(), serving(1), serving(2), idle(3), idle(4));
+    assertThat(selector.select(model).version()).isEqualTo(2);
+  }
+
+  @Test
+  void splitAndDefaultWithoutReplica_fallBackToAServingVersion() {
+    ModelRoute model = model(2, Map.of(2L, 50, 3L, 50), serving(1), idle(2), idle(3));
+    assertThat(selector.select(model).version()).isEqualTo(1);
+  }
+
+  @Test
+  void noVersionServing_isNoServingReplica() {
+    assertThatThrownBy(() -> selector.select(model(2, Map.of(), idle(1), idle(2))))
         .isInstanceOf(NoServingReplicaException.class)
         .hasMessage("model m has no serving replica");
   }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param batching dynamic batching on each replica
  * @param rateLimitRps requests per second for this model; 0 means only the tenant's limit
  * @param updateTime when the deployment last changed; null in a deployment not yet set
+ * @param replicas the replicas placed on workers when the deployment was read, by version then
+ *     worker; empty in a deployment not yet set (the server ignores them)
  */
 public record Deployment(
     String tenant,
@@ -30,7 +32,8 @@ public record Deployment(
     Device device,
     Batching batching,
     double rateLimitRps,
-    Instant updateTime) {
+    Instant updateTime,
+    List<Replica> replicas) {
 
   /** Checks and copies the fields. */
   public Deployment {
@@ -39,6 +42,7 @@ public record Deployment(
     trafficSplit = List.copyOf(trafficSplit);
     device = Objects.requireNonNullElse(device, Device.CPU);
     batching = Objects.requireNonNullElse(batching, Batching.none());
+    replicas = replicas == null ? List.of() : List.copyOf(replicas);
   }
 
   /** A builder of a deployment of {@code version} of a model. */
@@ -112,7 +116,8 @@ public record Deployment(
           device,
           batching,
           rateLimitRps,
-          null);
+          null,
+          List.of());
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.maas.proto.admin.v1.DeleteDeploymentRequest;
 import dev.maas.proto.admin.v1.DeploymentServiceGrpc;
 import dev.maas.proto.admin.v1.DeploymentServiceGrpc.DeploymentServiceBlockingStub;
 import dev.maas.proto.admin.v1.GetDeploymentRequest;
+import dev.maas.proto.admin.v1.ReplicaStatus;
 import dev.maas.proto.admin.v1.SetDeploymentRequest;
 import dev.maas.proto.admin.v1.TrafficSplit;
 import dev.maas.sdk.internal.AdminCalls;
@@ -69,7 +70,23 @@ public final class Deployments {
             batching.getMaxQueueSize(),
             batching.getInstanceCount()),
         deployment.getRateLimitRps(),
-        Timestamps.toInstant(deployment.hasUpdateTime(), deployment.getUpdateTime()));
+        Timestamps.toInstant(deployment.hasUpdateTime(), deployment.getUpdateTime()),
+        deployment.getReplicasList().stream().map(Deployments::replicaOf).toList());
+  }
+
+  private static Replica replicaOf(ReplicaStatus replica) {
+    return new Replica(
+        replica.getVersion(),
+        replica.getWorker(),
+        switch (replica.getState()) {
+          case REPLICA_STATE_LOADING -> ReplicaState.LOADING;
+          case REPLICA_STATE_SERVING -> ReplicaState.SERVING;
+          case REPLICA_STATE_FAILED -> ReplicaState.FAILED;
+          default -> ReplicaState.UNKNOWN;
+        },
+        replica.getReason(),
+        replica.getWorkerHealthy(),
+        Timestamps.toInstant(replica.hasUpdateTime(), replica.getUpdateTime()));
   }
 
   private static dev.maas.proto.admin.v1.Deployment toProto(Deployment deployment) {

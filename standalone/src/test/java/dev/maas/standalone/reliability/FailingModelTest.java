@@ -14,10 +14,13 @@ import dev.maas.proto.admin.v1.CreateTenantRequest;
 import dev.maas.proto.admin.v1.Deployment;
 import dev.maas.proto.admin.v1.DeploymentServiceGrpc;
 import dev.maas.proto.admin.v1.Device;
+import dev.maas.proto.admin.v1.GetDeploymentRequest;
 import dev.maas.proto.admin.v1.GetVersionRequest;
 import dev.maas.proto.admin.v1.ListWorkersRequest;
 import dev.maas.proto.admin.v1.ModelServiceGrpc;
 import dev.maas.proto.admin.v1.ModelVersion;
+import dev.maas.proto.admin.v1.ReplicaState;
+import dev.maas.proto.admin.v1.ReplicaStatus;
 import dev.maas.proto.admin.v1.Scope;
 import dev.maas.proto.admin.v1.SetDeploymentRequest;
 import dev.maas.proto.admin.v1.TenantServiceGrpc;
@@ -267,6 +270,29 @@ class FailingModelTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> successes(servingModelId(1)) > canaryStart + 200);
+
+      // The same version made the default: it never serves, so version 1, which the control
+      // plane keeps placed until the new default serves, keeps answering calls without a version.
+      deploy(v, Map.of());
+      long switchStart = successes(servingModelId(1));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> successes(servingModelId(1)) > switchStart + 200);
+      assertThat(ready(MODEL, "")).isTrue();
+      List<ReplicaStatus> replicas = replicas();
+      log.info("default switched to version {}; replicas: {}", v, replicas);
+      assertThat(replicas)
+          .anySatisfy(
+              r -> {
+                assertThat(r.getVersion()).isEqualTo(1);
+                assertThat(r.getState()).isEqualTo(ReplicaState.REPLICA_STATE_SERVING);
+              })
+          .anySatisfy(
+              r -> {
+                assertThat(r.getVersion()).isEqualTo(v);
+                assertThat(r.getState()).isEqualTo(ReplicaState.REPLICA_STATE_FAILED);
+                assertThat(r.getReason()).isEqualTo(placementReason);
+              });
     } finally {
       running.set(false);
       clients.shutdown();
@@ -280,8 +306,8 @@ class FailingModelTest {
     }
     long ranOnVersionOne = successes(servingModelId(1)) - ranOnVersionOneBefore;
     log.info(
-        "{} clients through 3 broken versions and a canary that cannot load: {} calls answered"
-            + " by version 1, {} failed; version 1's worker counted {} successes",
+        "{} clients through 3 broken versions, a canary and a default switch that cannot load:"
+            + " {} calls answered by version 1, {} failed; version 1's worker counted {} successes",
         CLIENTS,
         ok,
         failed,
@@ -422,6 +448,13 @@ class FailingModelTest {
     DeploymentServiceGrpc.newBlockingStub(admin())
         .withDeadlineAfter(30, TimeUnit.SECONDS)
         .setDeployment(SetDeploymentRequest.newBuilder().setDeployment(deployment).build());
+  }
+
+  private static List<ReplicaStatus> replicas() {
+    return DeploymentServiceGrpc.newBlockingStub(admin())
+        .getDeployment(GetDeploymentRequest.newBuilder().setTenant(TENANT).setModel(MODEL).build())
+        .getDeployment()
+        .getReplicasList();
   }
 
   private static io.grpc.Channel admin() {

@@ -11,6 +11,7 @@ import dev.maas.worker.repository.VersionDirectory;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -166,7 +167,12 @@ public final class ModelLifecycle implements AutoCloseable {
     try {
       loaded = loader.load(directory.path(), config.signatureName());
       BatchingConfig batching = config.batchingFor(loaded.signature().supportsBatching());
-      for (int size : config.warmupFor(batching.maxBatchSize()).batchSizes()) {
+      List<Integer> warmup = config.warmupFor(batching.maxBatchSize()).batchSizes();
+      if (!warmup.contains(1)) {
+        // One run even with warm-up off: a graph can load and still not run (variables missing).
+        loaded.executor().run(WarmupInputs.zeros(loaded.signature(), 1));
+      }
+      for (int size : warmup) {
         loaded.executor().run(WarmupInputs.zeros(loaded.signature(), size));
       }
       VersionStatistics statistics = metrics.forVersion(version.model(), version.label());

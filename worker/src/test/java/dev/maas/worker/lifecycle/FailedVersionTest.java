@@ -17,6 +17,9 @@ import dev.maas.worker.testing.TestModels;
 import dev.maas.worker.testing.WorkerExtension;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,10 @@ class FailedVersionTest {
             DemoModels.exportAffine(repository.resolve("leaving/1"), 2f, 1f);
             DemoModels.exportAffine(repository.resolve("reloaded/1"), 2f, 1f);
             DemoModels.exportAffine(repository.resolve("restored/1"), 2f, 1f);
+            // Loads (the graph is fine) but cannot run: its variables are missing.
+            DemoModels.exportAffine(repository.resolve("unwarmed/1"), 2f, 1f);
+            DemoRepository.deleteTree(repository.resolve("unwarmed/1/variables"));
+            TestModels.writeConfig(repository, "unwarmed", "{\"warmup\": {\"batch_sizes\": []}}");
           });
 
   @TempDir Path scratch;
@@ -138,6 +145,26 @@ class FailedVersionTest {
     assertThat(index("broken"))
         .extracting(ModelIndex::getVersion, ModelIndex::getState, ModelIndex::getReason)
         .containsExactly(tuple("1", "UNAVAILABLE", reason));
+  }
+
+  @Test
+  void versionThatCannotRun_isFailedEvenWithWarmupOff_andItsModelNotServing() {
+    ModelVersion version = registry().model("unwarmed").orElseThrow().version(1).orElseThrow();
+
+    assertThat(version.state()).isEqualTo(VersionState.UNAVAILABLE);
+    assertThat(version.reason()).contains("uninitialized value");
+    assertThat(index("unwarmed"))
+        .extracting(ModelIndex::getVersion, ModelIndex::getState, ModelIndex::getReason)
+        .containsExactly(tuple("1", "UNAVAILABLE", version.reason()));
+    assertThat(
+            HealthGrpc.newBlockingStub(worker.channel())
+                .check(HealthCheckRequest.newBuilder().setService("unwarmed").build())
+                .getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
+    StatusRuntimeException failure =
+        catchThrowableOfType(StatusRuntimeException.class, () -> infer("unwarmed", ""));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(failure.getStatus().getDescription()).contains(version.reason());
   }
 
   @Test
