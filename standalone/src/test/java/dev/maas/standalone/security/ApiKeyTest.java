@@ -346,6 +346,8 @@ class ApiKeyTest {
     int rows = 0;
     try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
         Statement statement = connection.createStatement()) {
+      // Writes the WAL and every dirty page out, so the raw-file scan after this sees all rows.
+      statement.execute("CHECKPOINT");
       List<String> names = new ArrayList<>();
       try (ResultSet found =
           statement.executeQuery(
