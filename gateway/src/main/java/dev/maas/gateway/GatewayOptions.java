@@ -3,6 +3,7 @@ package dev.maas.gateway;
 import dev.maas.gateway.forwarding.RetryPolicy;
 import dev.maas.gateway.routing.EjectionPolicy;
 import dev.maas.gateway.snapshot.ReconnectBackoff;
+import dev.maas.launch.ConnectionLimits;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -3,6 +3,7 @@ package dev.maas.gateway;
 import dev.maas.gateway.forwarding.RetryPolicy;
 import dev.maas.gateway.routing.EjectionPolicy;
 import dev.maas.gateway.snapshot.ReconnectBackoff;
+import dev.maas.launch.ConnectionLimitFlags;
 import dev.maas.launch.EnvironmentDefaults;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -98,21 +100,7 @@ public final class Main implements Callable<Integer> {
       description = "How long in-flight calls may finish on shutdown (default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
-  @Option(
-      names = "--max-connection-idle-seconds",
-      defaultValue = "300",
-      description =
-          "Close a client connection that has had no call for this long, with GOAWAY; 0 keeps"
-              + " idle connections (default ${DEFAULT-VALUE}).")
-  long maxConnectionIdleSeconds;
-
-  @Option(
-      names = "--permit-keepalive-seconds",
-      defaultValue = "10",
-      description =
-          "Shortest interval between a client's keepalive pings; a client pinging more often is"
-              + " disconnected with GOAWAY ENHANCE_YOUR_CALM (default ${DEFAULT-VALUE}).")
-  long permitKeepAliveSeconds;
+  @Mixin ConnectionLimitFlags connectionLimits;
 
   @Option(
       names = "--metrics-max-tenants",
@@ -172,10 +160,6 @@ public final class Main implements Callable<Integer> {
     if (maxAttempts < 1) {
       throw parameterError("--max-attempts must be at least 1");
     }
-    if (maxConnectionIdleSeconds < 0 || permitKeepAliveSeconds < 0) {
-      throw parameterError(
-          "--max-connection-idle-seconds and --permit-keepalive-seconds must not be negative");
-    }
     RetryPolicy defaults = RetryPolicy.defaults();
     return new GatewayOptions(
         controlPlane,
@@ -191,9 +175,7 @@ public final class Main implements Callable<Integer> {
         Duration.ofMillis(Math.round(usageReportIntervalSeconds * 1000)),
         Duration.ofSeconds(shutdownGraceSeconds),
         metricsMaxTenants,
-        new ConnectionLimits(
-            Duration.ofSeconds(maxConnectionIdleSeconds),
-            Duration.ofSeconds(permitKeepAliveSeconds)));
+        connectionLimits.limits());
   }
 
   private String clusterToken() throws Exception {

@@ -2,6 +2,7 @@ package dev.maas.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maas.launch.ConnectionLimits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

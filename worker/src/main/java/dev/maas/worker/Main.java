@@ -1,5 +1,6 @@
 package dev.maas.worker;
 
+import dev.maas.launch.ConnectionLimitFlags;
 import dev.maas.launch.EnvironmentDefaults;
 import dev.maas.worker.cluster.ClusterFlags;
 import dev.maas.worker.cluster.ClusterOptions;
@@ -98,21 +99,7 @@ public final class Main implements Callable<Integer> {
           "How long in-flight requests may finish on shutdown (default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
-  @Option(
-      names = "--max-connection-idle-seconds",
-      defaultValue = "300",
-      description =
-          "Close a client connection that has had no call for this long, with GOAWAY; 0 keeps"
-              + " idle connections (default ${DEFAULT-VALUE}).")
-  long maxConnectionIdleSeconds;
-
-  @Option(
-      names = "--permit-keepalive-seconds",
-      defaultValue = "10",
-      description =
-          "Shortest interval between a client's keepalive pings; a client pinging more often is"
-              + " disconnected with GOAWAY ENHANCE_YOUR_CALM (default ${DEFAULT-VALUE}).")
-  long permitKeepAliveSeconds;
+  @Mixin ConnectionLimitFlags connectionLimits;
 
   @Option(
       names = "--demo-models",
@@ -159,7 +146,7 @@ public final class Main implements Callable<Integer> {
             maxMessageBytes,
             Duration.ofSeconds(shutdownGraceSeconds),
             clusterOptions,
-            connectionLimits());
+            connectionLimits.limits());
     Worker worker = Worker.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -173,15 +160,6 @@ public final class Main implements Callable<Integer> {
                 "shutdown"));
     stopped.await();
     return 0;
-  }
-
-  private ConnectionLimits connectionLimits() {
-    try {
-      return new ConnectionLimits(
-          Duration.ofSeconds(maxConnectionIdleSeconds), Duration.ofSeconds(permitKeepAliveSeconds));
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
   }
 
   /**

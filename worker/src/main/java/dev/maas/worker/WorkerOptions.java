@@ -1,5 +1,6 @@
 package dev.maas.worker;
 
+import dev.maas.launch.ConnectionLimits;
 import dev.maas.worker.cluster.ClusterOptions;
 import dev.maas.worker.runtime.SessionSettings;
 import java.nio.file.Path;

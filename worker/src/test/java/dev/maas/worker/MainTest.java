@@ -2,11 +2,13 @@ package dev.maas.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maas.launch.ConnectionLimits;
 import dev.maas.launch.EnvironmentDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +67,9 @@ class MainTest {
             "7");
     Main defaults = parse(Map.of(), "--model-repository", dir.toString());
 
-    assertThat(main.maxConnectionIdleSeconds).isEqualTo(42);
-    assertThat(main.permitKeepAliveSeconds).isEqualTo(7);
-    assertThat(defaults.maxConnectionIdleSeconds)
-        .isEqualTo(ConnectionLimits.DEFAULT_MAX_CONNECTION_IDLE.toSeconds());
-    assertThat(defaults.permitKeepAliveSeconds)
-        .isEqualTo(ConnectionLimits.DEFAULT_PERMIT_KEEPALIVE_TIME.toSeconds());
+    assertThat(main.connectionLimits.limits())
+        .isEqualTo(new ConnectionLimits(Duration.ofSeconds(42), Duration.ofSeconds(7)));
+    assertThat(defaults.connectionLimits.limits()).isEqualTo(ConnectionLimits.defaults());
   }
 
   @Test

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.CodedOutputStream;
+import dev.maas.launch.ConnectionLimits;
+import dev.maas.launch.testing.PingInjectingProxy;
 import dev.maas.proto.inference.GRPCInferenceServiceGrpc;
 import dev.maas.proto.inference.ModelInferRequest;
 import dev.maas.proto.inference.ModelInferResponse;
 import dev.maas.proto.inference.ModelStreamInferResponse;
 import dev.maas.proto.inference.ServerLiveRequest;
 import dev.maas.proto.inference.ServerReadyRequest;
-import dev.maas.worker.ConnectionLimits;
 import dev.maas.worker.Worker;
 import dev.maas.worker.WorkerOptions;
 import dev.maas.worker.demo.DemoModels;

@@ -1,4 +1,4 @@
-package dev.maas.worker.reliability;
+package dev.maas.launch.testing;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * else passes through untouched. grpc-java clients cannot be made to ping this often themselves
  * (they clamp keepalive time to at least 10 s).
  */
-final class PingInjectingProxy implements AutoCloseable {
+public final class PingInjectingProxy implements AutoCloseable {
 
   private static final int PREFACE_BYTES = 24;
   private static final int FRAME_HEADER_BYTES = 9;
@@ -40,13 +40,13 @@ final class PingInjectingProxy implements AutoCloseable {
   }
 
   /** Starts a relay to {@code 127.0.0.1:port} that injects {@code pings} PING frames. */
-  static PingInjectingProxy start(int port, int pings) throws IOException {
+  public static PingInjectingProxy start(int port, int pings) throws IOException {
     return new PingInjectingProxy(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), pings);
   }
 
   /** The relay's port. */
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 

@@ -1,11 +1,12 @@
-package dev.maas.worker;
+package dev.maas.launch;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How long the gRPC server keeps idle client connections and how often it lets clients ping.
+ * How long a gRPC server (worker or gateway) keeps idle client connections and how often it lets
+ * clients ping.
  *
  * @param maxConnectionIdle a connection without calls for this long is closed with GOAWAY (the
  *     client reconnects on its next call); zero keeps idle connections open
@@ -34,7 +35,7 @@ public record ConnectionLimits(Duration maxConnectionIdle, Duration permitKeepAl
   }
 
   /** Applies the limits to a server builder. */
-  NettyServerBuilder applyTo(NettyServerBuilder builder) {
+  public NettyServerBuilder applyTo(NettyServerBuilder builder) {
     if (!maxConnectionIdle.isZero()) {
       builder.maxConnectionIdle(maxConnectionIdle.toNanos(), TimeUnit.NANOSECONDS);
     }
