@@ -107,6 +107,8 @@ public final class ApiKeyVerifier {
     if (!MessageDigest.isEqual(key.secretSha256(), sha256(secret))) {
       return false;
     }
+    // Rare (once per key and REMEMBER_FOR): drop what has run out, so no secret stays longer.
+    current.byKeyId.values().removeIf(stale -> !now.isBefore(stale.until));
     if (current.byKeyId.size() < MAX_REMEMBERED) {
       current.byKeyId.put(key.keyId(), new Verified(key, secret, now.plus(REMEMBER_FOR)));
     }
