@@ -88,6 +88,14 @@ public final class Gateway implements AutoCloseable {
                 NettyChannelBuilder.forTarget(address)
                     .usePlaintext()
                     .maxInboundMessageSize(options.maxMessageBytes())
+                    // Answers from workers are handled on the channel's Netty event loop, not on
+                    // a thread of gRPC's default cached pool: relaying an answer to the caller and
+                    // recording the call never block (metrics and usage live in memory, the
+                    // access log is queued; retries go to their own scheduler), so the hop bought
+                    // nothing. Measured with maas-bench (lenet, concurrency 32): gateway CPU per
+                    // request with batching fell from about 165 to 120 µs; a fixed pool sized to
+                    // the cores measured no better than the cached one (docs/benchmarks.md).
+                    .directExecutor()
                     .build(),
             options.ejection());
     snapshots.addListener(

@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,14 @@ public final class GatewayMetrics implements ForwardingEvents, AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final TenantLabels tenants;
+
+  /*
+   * The meters of recordCall by their labels: building a meter and looking it up in the registry
+   * on every call showed in the gateway's profile. They hold no more entries than the registry holds
+   * meters, which the bounded tenant label keeps bounded.
+   */
+  private final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final ConcurrentMap<DurationKey, Timer> durations = new ConcurrentHashMap<>();
 
   /**
    * Metrics with at most {@code maxTenantLabels} tenant label values.
@@ -54,20 +64,45 @@ public final class GatewayMetrics implements ForwardingEvents, AutoCloseable {
       String rpc, String tenant, String model, Status.Code code, Duration latency) {
     String tenantLabel = tenants.of(tenant);
     String modelLabel = TenantLabels.OTHER.equals(tenantLabel) || model == null ? "" : model;
-    Counter.builder("maas.gateway.requests")
-        .description("Calls answered by the gateway")
-        .tags("rpc", rpc, "tenant", tenantLabel, "model", modelLabel, "code", code.name())
-        .register(registry)
+    requests
+        .computeIfAbsent(
+            new RequestKey(rpc, tenantLabel, modelLabel, code), this::registerRequestCounter)
         .increment();
-    Timer.builder("maas.gateway.request.duration")
+    durations
+        .computeIfAbsent(new DurationKey(rpc, tenantLabel), this::registerDurationTimer)
+        .record(latency);
+  }
+
+  private Counter registerRequestCounter(RequestKey key) {
+    return Counter.builder("maas.gateway.requests")
+        .description("Calls answered by the gateway")
+        .tags(
+            "rpc",
+            key.rpc(),
+            "tenant",
+            key.tenant(),
+            "model",
+            key.model(),
+            "code",
+            key.code().name())
+        .register(registry);
+  }
+
+  private Timer registerDurationTimer(DurationKey key) {
+    return Timer.builder("maas.gateway.request.duration")
         .description("Time from a call's arrival at the gateway to its answer")
-        .tags("rpc", rpc, "tenant", tenantLabel)
+        .tags("rpc", key.rpc(), "tenant", key.tenant())
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry)
-        .record(latency);
+        .register(registry);
   }
+
+  /** The labels of one {@code maas.gateway.requests} counter. */
+  private record RequestKey(String rpc, String tenant, String model, Status.Code code) {}
+
+  /** The labels of one {@code maas.gateway.request.duration} timer. */
+  private record DurationKey(String rpc, String tenant) {}
 
   /** Counts a call refused by a quota. */
   public void recordQuotaRejection(String tenant, String limit) {
