@@ -81,7 +81,7 @@ final class AllCommand implements Callable<Integer> {
       names = "--max-windows",
       defaultValue = "5",
       description =
-          "Windows after which a point whose last three never agreed within 10 % is reported"
+          "Windows after which a point whose last three never agreed within 10 %% is reported"
               + " unstable (default ${DEFAULT-VALUE}).")
   int maxWindows;
 

@@ -57,7 +57,10 @@ final class ServiceProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    return new ServiceProcess(name, builder.start(), log);
+    Process process = builder.start();
+    // Ctrl-C or a kill of the bench must not leave the services running.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+    return new ServiceProcess(name, process, log);
   }
 
   /** What it is, such as {@code worker}. */
