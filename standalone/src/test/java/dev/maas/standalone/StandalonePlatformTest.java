@@ -68,7 +68,8 @@ class StandalonePlatformTest {
         ModelServiceGrpc.newBlockingStub(platform.adminAs(credentials.manageKey()))
             .listModels(ListModelsRequest.newBuilder().setTenant(DemoBootstrap.TENANT).build());
     assertThat(models.getModelsCount()).isEqualTo(3);
-    assertThat(output(credentials.inferKey(), Tensors.affine("affine", "", 1, 2, 3, 4)))
+    // Version 1 by name: another test of this class splits affine's traffic with a version 2.
+    assertThat(output(credentials.inferKey(), Tensors.affine("affine", "1", 1, 2, 3, 4)))
         .containsExactly(3f, 5f, 7f, 9f);
 
     StatusRuntimeException inferAsManager =
@@ -77,7 +78,7 @@ class StandalonePlatformTest {
             () ->
                 platform
                     .gateway(credentials.manageKey())
-                    .modelInfer(Tensors.affine("affine", "", 1, 2, 3, 4)));
+                    .modelInfer(Tensors.affine("affine", "1", 1, 2, 3, 4)));
     assertThat(inferAsManager.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     StatusRuntimeException manageAsInferrer =
         catchThrowableOfType(

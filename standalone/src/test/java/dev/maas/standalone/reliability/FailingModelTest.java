@@ -19,10 +19,13 @@ import dev.maas.proto.admin.v1.GetVersionRequest;
 import dev.maas.proto.admin.v1.ListWorkersRequest;
 import dev.maas.proto.admin.v1.ModelServiceGrpc;
 import dev.maas.proto.admin.v1.ModelVersion;
+import dev.maas.proto.admin.v1.Quota;
+import dev.maas.proto.admin.v1.QuotaServiceGrpc;
 import dev.maas.proto.admin.v1.ReplicaState;
 import dev.maas.proto.admin.v1.ReplicaStatus;
 import dev.maas.proto.admin.v1.Scope;
 import dev.maas.proto.admin.v1.SetDeploymentRequest;
+import dev.maas.proto.admin.v1.SetQuotaRequest;
 import dev.maas.proto.admin.v1.TenantServiceGrpc;
 import dev.maas.proto.admin.v1.TrafficSplit;
 import dev.maas.proto.admin.v1.VersionState;
@@ -163,6 +166,13 @@ class FailingModelTest {
 
     TenantServiceGrpc.newBlockingStub(admin())
         .createTenant(CreateTenantRequest.newBuilder().setName(TENANT).build());
+    // The clients call as fast as they can; the default rate quota would refuse most of it.
+    QuotaServiceGrpc.newBlockingStub(admin())
+        .setQuota(
+            SetQuotaRequest.newBuilder()
+                .setTenant(TENANT)
+                .setQuota(Quota.newBuilder().setRequestsPerSecond(1_000_000).setBurst(1_000_000))
+                .build());
     key =
         ApiKeyServiceGrpc.newBlockingStub(admin())
             .createApiKey(
