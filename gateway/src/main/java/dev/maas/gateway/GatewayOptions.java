@@ -48,38 +48,6 @@ public record GatewayOptions(
     Objects.requireNonNull(connections, "connections");
   }
 
-  /** Options with the default {@link ConnectionLimits}. */
-  public GatewayOptions(
-      String controlPlane,
-      String clusterToken,
-      String gatewayId,
-      int port,
-      int metricsPort,
-      int replicasHint,
-      int maxMessageBytes,
-      RetryPolicy retry,
-      EjectionPolicy ejection,
-      ReconnectBackoff reconnect,
-      Duration usageReportInterval,
-      Duration shutdownGrace,
-      int maxTenantLabels) {
-    this(
-        controlPlane,
-        clusterToken,
-        gatewayId,
-        port,
-        metricsPort,
-        replicasHint,
-        maxMessageBytes,
-        retry,
-        ejection,
-        reconnect,
-        usageReportInterval,
-        shutdownGrace,
-        maxTenantLabels,
-        ConnectionLimits.defaults());
-  }
-
   @Override
   public String toString() {
     // Never print the token.
@@ -111,7 +79,8 @@ public record GatewayOptions(
         new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)),
         Duration.ofMillis(200),
         Duration.ofSeconds(5),
-        100);
+        100,
+        ConnectionLimits.defaults());
   }
 
   /** These options with another replicas hint. */

@@ -5,6 +5,7 @@ import dev.maas.gateway.GatewayOptions;
 import dev.maas.gateway.forwarding.RetryPolicy;
 import dev.maas.gateway.routing.EjectionPolicy;
 import dev.maas.gateway.snapshot.ReconnectBackoff;
+import dev.maas.launch.ConnectionLimits;
 import dev.maas.proto.admin.v1.Device;
 import dev.maas.standalone.demo.Bearer;
 import dev.maas.standalone.demo.DemoBootstrap;
@@ -196,7 +197,8 @@ public final class Platform implements AutoCloseable {
                 LOOPBACK + ":" + port,
                 StandaloneOptions.WORKER_ID,
                 options.workerSlots(),
-                ClusterToken.of(clusterToken))));
+                ClusterToken.of(clusterToken))),
+        ConnectionLimits.defaults());
   }
 
   private static GatewayOptions gatewayOptions(
@@ -214,7 +216,8 @@ public final class Platform implements AutoCloseable {
         new ReconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(10)),
         options.usageReportInterval(),
         options.shutdownGrace(),
-        100);
+        100,
+        ConnectionLimits.defaults());
   }
 
   private static int freeLoopbackPort() {

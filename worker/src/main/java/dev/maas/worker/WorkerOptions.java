@@ -47,28 +47,6 @@ public record WorkerOptions(
     Objects.requireNonNull(connections, "connections");
   }
 
-  /** Options with the default {@link ConnectionLimits}. */
-  public WorkerOptions(
-      Path modelRepository,
-      int port,
-      int metricsPort,
-      Duration pollInterval,
-      SessionSettings session,
-      int maxMessageBytes,
-      Duration shutdownGrace,
-      Optional<ClusterOptions> cluster) {
-    this(
-        modelRepository,
-        port,
-        metricsPort,
-        pollInterval,
-        session,
-        maxMessageBytes,
-        shutdownGrace,
-        cluster,
-        ConnectionLimits.defaults());
-  }
-
   /** Options of a standalone worker, serving a model repository. */
   public WorkerOptions(
       Path modelRepository,
@@ -86,7 +64,8 @@ public record WorkerOptions(
         session,
         maxMessageBytes,
         shutdownGrace,
-        Optional.empty());
+        Optional.empty(),
+        ConnectionLimits.defaults());
   }
 
   /** Options for a worker on free ports with the defaults, as tests and embedders want. */

@@ -2,8 +2,8 @@ package dev.maas.controlplane.auth;
 
 import dev.maas.controlplane.apikey.ApiKeyVerifier;
 import dev.maas.controlplane.config.PlatformSecrets;
-import dev.maas.controlplane.grpc.ControlPlaneStatusMapping;
 import dev.maas.controlplane.problem.Problem;
+import dev.maas.proto.StatusDescriptions;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -47,8 +47,7 @@ public final class AdminAuthInterceptor implements ServerInterceptor {
               ? Status.PERMISSION_DENIED
               : Status.UNAUTHENTICATED;
       call.close(
-          status.withDescription(ControlPlaneStatusMapping.bounded(problem.getMessage())),
-          new Metadata());
+          status.withDescription(StatusDescriptions.bounded(problem.getMessage())), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current().withValue(Principal.CONTEXT_KEY, principal);

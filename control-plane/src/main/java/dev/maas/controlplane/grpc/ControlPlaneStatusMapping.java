@@ -1,6 +1,7 @@
 package dev.maas.controlplane.grpc;
 
 import dev.maas.controlplane.problem.Problem;
+import dev.maas.proto.StatusDescriptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
@@ -9,13 +10,6 @@ import org.slf4j.LoggerFactory;
 /** The control plane's one mapping from exceptions to gRPC status, per DESIGN.md §8. */
 public final class ControlPlaneStatusMapping {
 
-  /**
-   * Longest status description sent, in chars. Descriptions echo names callers send; the
-   * description travels percent-encoded in the {@code grpc-message} trailer, and a trailer over the
-   * client's header list limit (8 KiB by default) would fail the call as INTERNAL instead.
-   */
-  static final int MAX_DESCRIPTION_CHARS = 512;
-
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneStatusMapping.class);
 
   private ControlPlaneStatusMapping() {}
@@ -23,25 +17,13 @@ public final class ControlPlaneStatusMapping {
   /** The status the caller sees; unexpected errors are logged and answered INTERNAL. */
   public static Status toStatus(Throwable error) {
     if (error instanceof Problem problem) {
-      return code(problem.kind()).withDescription(bounded(problem.getMessage()));
+      return code(problem.kind()).withDescription(StatusDescriptions.bounded(problem.getMessage()));
     }
     if (error instanceof StatusRuntimeException sre) {
       return sre.getStatus();
     }
     log.error("admin call failed unexpectedly", error);
     return Status.INTERNAL.withDescription("internal error; the control plane log has the details");
-  }
-
-  /** {@code description} cut to {@link #MAX_DESCRIPTION_CHARS}, marked as cut; null stays null. */
-  public static String bounded(String description) {
-    if (description == null || description.length() <= MAX_DESCRIPTION_CHARS) {
-      return description;
-    }
-    int end = MAX_DESCRIPTION_CHARS;
-    if (Character.isHighSurrogate(description.charAt(end - 1))) {
-      end--;
-    }
-    return description.substring(0, end) + "... (cut)";
   }
 
   private static Status code(Problem.Kind kind) {

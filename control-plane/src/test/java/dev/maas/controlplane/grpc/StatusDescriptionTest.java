@@ -3,6 +3,7 @@ package dev.maas.controlplane.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maas.controlplane.problem.Problem;
+import dev.maas.proto.StatusDescriptions;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class StatusDescriptionTest {
     assertThat(status.getDescription())
         .startsWith("model name 'xxx")
         .endsWith("... (cut)")
-        .hasSize(ControlPlaneStatusMapping.MAX_DESCRIPTION_CHARS + "... (cut)".length());
+        .hasSize(StatusDescriptions.MAX_CHARS + "... (cut)".length());
   }
 
   @Test

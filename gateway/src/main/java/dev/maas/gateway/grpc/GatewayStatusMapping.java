@@ -9,6 +9,7 @@ import dev.maas.gateway.routing.InvalidRequestException;
 import dev.maas.gateway.routing.ModelNotFoundException;
 import dev.maas.gateway.routing.NoServingReplicaException;
 import dev.maas.gateway.snapshot.NoSnapshotException;
+import dev.maas.proto.StatusDescriptions;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -24,13 +25,6 @@ public final class GatewayStatusMapping {
   /** gRPC's retry hint (A6): milliseconds to wait, or negative for "do not retry". */
   public static final Metadata.Key<String> RETRY_PUSHBACK =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
-
-  /**
-   * Longest status description sent, in chars. Descriptions echo names callers send; the
-   * description travels percent-encoded in the {@code grpc-message} trailer, and a trailer over the
-   * client's header list limit (8 KiB by default) would fail the call as INTERNAL instead.
-   */
-  static final int MAX_DESCRIPTION_CHARS = 512;
 
   private static final Logger log = LoggerFactory.getLogger(GatewayStatusMapping.class);
 
@@ -64,7 +58,9 @@ public final class GatewayStatusMapping {
           .withDescription("internal error; the gateway log has the details")
           .asRuntimeException();
     }
-    return status.withDescription(bounded(error.getMessage())).asRuntimeException();
+    return status
+        .withDescription(StatusDescriptions.bounded(error.getMessage()))
+        .asRuntimeException();
   }
 
   /**
@@ -77,20 +73,8 @@ public final class GatewayStatusMapping {
       return Status.INTERNAL.withDescription("internal error in the worker").asRuntimeException();
     }
     return Status.fromCode(worker.getCode())
-        .withDescription(bounded(worker.getDescription()))
+        .withDescription(StatusDescriptions.bounded(worker.getDescription()))
         .asRuntimeException();
-  }
-
-  /** {@code description} cut to {@link #MAX_DESCRIPTION_CHARS}, marked as cut; null stays null. */
-  static String bounded(String description) {
-    if (description == null || description.length() <= MAX_DESCRIPTION_CHARS) {
-      return description;
-    }
-    int end = MAX_DESCRIPTION_CHARS;
-    if (Character.isHighSurrogate(description.charAt(end - 1))) {
-      end--;
-    }
-    return description.substring(0, end) + "... (cut)";
   }
 
   private static StatusRuntimeException quotaExceeded(QuotaExceededException quota) {
@@ -98,7 +82,7 @@ public final class GatewayStatusMapping {
     com.google.rpc.Status details =
         com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
-            .setMessage(bounded(quota.getMessage()))
+            .setMessage(StatusDescriptions.bounded(quota.getMessage()))
             .addDetails(
                 Any.pack(
                     RetryInfo.newBuilder()

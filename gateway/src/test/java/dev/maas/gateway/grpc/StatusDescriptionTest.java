@@ -3,6 +3,7 @@ package dev.maas.gateway.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maas.gateway.routing.ModelNotFoundException;
+import dev.maas.proto.StatusDescriptions;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class StatusDescriptionTest {
     assertThat(status.getDescription())
         .startsWith("model xxx")
         .endsWith("... (cut)")
-        .hasSize(GatewayStatusMapping.MAX_DESCRIPTION_CHARS + "... (cut)".length());
+        .hasSize(StatusDescriptions.MAX_CHARS + "... (cut)".length());
   }
 
   @Test
@@ -39,12 +40,10 @@ class StatusDescriptionTest {
 
   @Test
   void aCutNeverSplitsASurrogatePair() {
-    String description =
-        "a".repeat(GatewayStatusMapping.MAX_DESCRIPTION_CHARS - 1) + "\ud835\udfcf!";
+    String description = "a".repeat(StatusDescriptions.MAX_CHARS - 1) + "\ud835\udfcf!";
 
-    String bounded = GatewayStatusMapping.bounded(description);
+    String bounded = StatusDescriptions.bounded(description);
 
-    assertThat(bounded)
-        .isEqualTo("a".repeat(GatewayStatusMapping.MAX_DESCRIPTION_CHARS - 1) + "... (cut)");
+    assertThat(bounded).isEqualTo("a".repeat(StatusDescriptions.MAX_CHARS - 1) + "... (cut)");
   }
 }

@@ -35,7 +35,6 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -200,26 +199,12 @@ class TransportLimitsTest {
     try (PingInjectingProxy proxy = PingInjectingProxy.start(cluster.gateway().port(), 10)) {
       ManagedChannel abusive = channel(proxy.port());
       try {
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        GRPCInferenceServiceGrpc.newStub(abusive)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer()))
-            .modelStreamInfer(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ModelStreamInferResponse value) {}
-
-                  @Override
-                  public void onError(Throwable t) {
-                    ended.complete(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    ended.complete(null);
-                  }
-                });
-
-        Throwable error = ended.get(30, TimeUnit.SECONDS);
+        Throwable error =
+            PingInjectingProxy.awaitEnd(
+                (StreamObserver<ModelStreamInferResponse> observer) ->
+                    GRPCInferenceServiceGrpc.newStub(abusive)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer()))
+                        .modelStreamInfer(observer));
 
         assertThat(error).isInstanceOf(StatusRuntimeException.class);
         Status status = ((StatusRuntimeException) error).getStatus();

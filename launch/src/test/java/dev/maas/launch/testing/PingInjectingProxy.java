@@ -1,5 +1,6 @@
 package dev.maas.launch.testing;
 
+import io.grpc.stub.StreamObserver;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A loopback TCP relay in front of an HTTP/2 server that, once the client has opened its first
@@ -91,6 +95,32 @@ public final class PingInjectingProxy implements AutoCloseable {
       }
       toServer.flush();
     }
+  }
+
+  /**
+   * Opens a call with {@code open} (a streaming call through the proxy, say) and waits up to 30 s
+   * until the server ends it.
+   *
+   * @return how it ended: its error, or null when it completed
+   */
+  public static <T> Throwable awaitEnd(Consumer<StreamObserver<T>> open) throws Exception {
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    open.accept(
+        new StreamObserver<T>() {
+          @Override
+          public void onNext(T value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(null);
+          }
+        });
+    return ended.get(30, TimeUnit.SECONDS);
   }
 
   private static byte[] pingFrame(long data) {
